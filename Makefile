@@ -1,0 +1,47 @@
+# 数字化诊断 · Digital diagnosis. `make run` serves the demo; `make test` runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := diagnosis.settings
+
+.PHONY: run test bench lint format setup db messages clean
+
+run: db
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@py=$$(bin/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+db: $(INSTALLED)
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_questionnaire --publish diagnosis/definitions/smart-manufacturing-v1.yaml
+	$(PY) manage.py seed_demo
+
+test: $(INSTALLED)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: db
+	@set -e; for script in tests/perf/bench_*.py; do echo "== $$script"; $(PY) $$script; done
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(INSTALLED)
+	cd diagnosis && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
+	cd diagnosis && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

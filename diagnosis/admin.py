@@ -1,0 +1,124 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from diagnosis import models
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "is_programme_admin", "is_staff", "is_active"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "name"]}),
+        (_("Roles"), {"fields": ["is_programme_admin", "is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "name", "password1", "password2"]})]
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Firm)
+class FirmAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "industry", "size_class", "district"]
+    list_filter = ["district", "size_class", "industry"]
+    search_fields = ["name", "credit_code"]
+    readonly_fields = ["size_class"]
+    inlines = [MembershipInline]
+
+
+class ReadOnlyWhenPublishedMixin:
+    """Published questionnaire content cannot be edited: a new version is a new file."""
+
+    def _published(self, obj) -> bool:
+        version = getattr(obj, "questionnaire", obj)
+        if hasattr(obj, "question"):
+            version = obj.question.questionnaire
+        return version is not None and getattr(version, "status", "draft") != "draft"
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and self._published(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is not None and self._published(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(models.QuestionnaireVersion)
+class QuestionnaireVersionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "version", "status", "title_zh_hans", "published_at"]
+    list_filter = ["status"]
+    readonly_fields = ["checksum", "loaded_at", "published_at", "snapshot"]
+
+
+@admin.register(models.Dimension)
+class DimensionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "questionnaire", "name_zh_hans", "weight", "critical"]
+    list_filter = ["questionnaire"]
+
+
+@admin.register(models.Question)
+class QuestionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["code", "questionnaire", "type", "weight", "allow_na", "depends_on"]
+    list_filter = ["questionnaire", "type"]
+    search_fields = ["code", "text_zh_hans", "text_en"]
+
+
+@admin.register(models.Option)
+class OptionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
+    list_display = ["question", "value", "score", "label_zh_hans"]
+    list_select_related = ["question__questionnaire"]
+
+
+@admin.register(models.Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["firm", "questionnaire", "status", "created_at", "submitted_at"]
+    list_filter = ["status", "questionnaire"]
+    search_fields = ["firm__name", "firm__credit_code"]
+    raw_id_fields = ["firm", "previous", "created_by", "validated_by"]
+
+
+@admin.register(models.Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "question", "value", "not_applicable", "answered_at"]
+    raw_id_fields = ["assessment", "question", "answered_by"]
+
+
+admin.site.register(models.Membership)
+admin.site.register(models.Invitation)
+admin.site.register(models.JoinRequest)
+admin.site.register(models.DimensionGoal)
+admin.site.register(models.ScoreResult)
+admin.site.register(models.Provider)
+admin.site.register(models.ProviderMembership)
+admin.site.register(models.Assignment)
+admin.site.register(models.AnswerValidation)
+admin.site.register(models.ReviewComment)
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "firm", "assessment"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,133 @@
+"""Assessments, their answers and goals, and the stored score results."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diagnosis.models.organisation import Firm
+from diagnosis.models.questionnaire import Dimension, Question, QuestionnaireVersion
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned to the firm")
+        VALIDATED = "validated", _("Signed off")
+
+    # Respondents may change answers only while the assessment is open.
+    OPEN_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    firm = models.ForeignKey(Firm, models.CASCADE, related_name="assessments")
+    questionnaire = models.ForeignKey(QuestionnaireVersion, models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The firm's previous assessment, for progress.",
+    )
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm"],
+                condition=models.Q(status__in=["draft", "returned"]),
+                name="assessment_one_open_per_firm",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm} · {self.questionnaire} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Answer(models.Model):
+    """One answer per assessment × question; `revision` counts saves for the version check."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="+")
+    value = models.JSONField(null=True, blank=True)
+    not_applicable = models.BooleanField(default=False)
+    note = models.TextField(blank=True, max_length=2000)
+    evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code}={self.value!r}"
+
+
+class DimensionGoal(models.Model):
+    """The firm's ambition for a dimension: target level and how much it matters (1–5)."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="goals")
+    dimension = models.ForeignKey(Dimension, models.PROTECT, related_name="+")
+    target_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    relevance = models.PositiveSmallIntegerField(default=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "dimension"], name="goal_unique")
+        ]
+
+
+class ScoreResult(models.Model):
+    """A stored score card: self-assessed at submission, validated at sign-off."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("Self-assessed")
+        VALIDATED = "validated", _("Validated")
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="results")
+    kind = models.CharField(max_length=10, choices=Kind)
+    overall = models.FloatField()
+    level = models.PositiveSmallIntegerField()
+    card = models.JSONField()
+    definition_version = models.CharField(max_length=80)
+    scoring_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "kind"], name="result_unique")
+        ]
+
+
+class DimensionScore(models.Model):
+    """One row per dimension of a stored result, so SQL can aggregate and rank them."""
+
+    result = models.ForeignKey(ScoreResult, models.CASCADE, related_name="dimension_scores")
+    dimension = models.ForeignKey(Dimension, models.PROTECT, related_name="+")
+    score = models.FloatField(null=True)
+    level = models.PositiveSmallIntegerField()
+    gap = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "dimension"], name="dimension_score_unique")
+        ]
+        indexes = [models.Index(fields=["dimension", "score"])]
