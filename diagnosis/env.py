@@ -54,7 +54,10 @@ def database_from_url(url: str, *, sqlite_default: str) -> dict:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_default}
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or sqlite_default}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": unquote(parts.path) or sqlite_default,
+        }
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(
             f"DATABASE_URL scheme {parts.scheme!r} is not supported (use postgres:// or sqlite://)"

@@ -1,12 +1,42 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from diagnosis.views import accounts, home
+from diagnosis.views import accounts, firms, home, report, respond, review
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Firms and colleagues
+    path("firm/", firms.firm_detail, name="firm"),
+    path("firm/register/", firms.firm_register, name="firm_register"),
+    path("firm/invite/", firms.firm_invite, name="firm_invite"),
+    path("firm/members/<int:pk>/remove/", firms.member_remove, name="member_remove"),
+    path("firm/join-requests/<int:pk>/", firms.join_request_decide, name="join_request_decide"),
+    path("invitations/<str:token>/", firms.invitation, name="invitation"),
+    # Answering
+    path("assessments/new/", firms.assessment_new, name="assessment_new"),
+    path("assessments/<int:pk>/", respond.assessment_resume, name="assessment"),
+    path("assessments/<int:pk>/sections/<str:code>/", respond.section, name="section"),
+    path(
+        "assessments/<int:pk>/sections/<str:code>/changes/",
+        respond.section_changes,
+        name="section_changes",
+    ),
+    path("assessments/<int:pk>/sections/<str:code>/goal/", respond.goal_autosave, name="goal_save"),
+    path("assessments/<int:pk>/answers/<str:code>/", respond.answer_save, name="answer_save"),
+    path("assessments/<int:pk>/evidence/<str:code>/", respond.evidence_download, name="evidence"),
+    path("assessments/<int:pk>/submit/", respond.submit, name="submit"),
+    # Reports
+    path("assessments/<int:pk>/report/", report.report, name="report"),
+    path("assessments/<int:pk>/report.pdf", report.report_pdf, name="report_pdf"),
+    # Review
+    path("review/", review.queue, name="review_queue"),
+    path("review/<int:pk>/", review.review, name="review"),
+    path("review/<int:pk>/answers/<str:code>/", review.validate_answer, name="review_answer"),
+    path("review/<int:pk>/comments/", review.comment, name="review_comment"),
+    path("review/<int:pk>/decision/", review.decide, name="review_decide"),
+    path("assessments/<int:pk>/history/", review.history, name="history"),
     path("admin/", admin.site.urls),
 ]

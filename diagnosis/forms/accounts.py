@@ -9,9 +9,7 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Work email"), max_length=254)
     name = forms.CharField(label=_("Your name"), max_length=100)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(
-        label=_("Password again"), widget=forms.PasswordInput, strip=False
-    )
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()

@@ -19,9 +19,9 @@ from diagnosis.models.review import (
 __all__ = [
     "Answer",
     "AnswerValidation",
+    "Assessment",
     "Assignment",
     "AuditEntry",
-    "Assessment",
     "Dimension",
     "DimensionGoal",
     "DimensionScore",

@@ -30,7 +30,11 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     previous = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The firm's previous assessment, for progress.",
     )
 
@@ -94,6 +98,9 @@ class DimensionGoal(models.Model):
             models.UniqueConstraint(fields=["assessment", "dimension"], name="goal_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assessment_id}:{self.dimension_id} → {self.target_level}"
+
 
 class ScoreResult(models.Model):
     """A stored score card: self-assessed at submission, validated at sign-off."""
@@ -112,9 +119,10 @@ class ScoreResult(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "kind"], name="result_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["assessment", "kind"], name="result_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.kind} {self.overall}"
 
 
 class DimensionScore(models.Model):
@@ -131,3 +139,6 @@ class DimensionScore(models.Model):
             models.UniqueConstraint(fields=["result", "dimension"], name="dimension_score_unique")
         ]
         indexes = [models.Index(fields=["dimension", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.result_id}:{self.dimension_id}={self.score}"

@@ -38,6 +38,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("The audit trail cannot be changed.")

@@ -37,6 +37,9 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
     is_programme_admin = models.BooleanField(
         _("programme administrator"),
         default=False,
@@ -91,13 +94,13 @@ class Firm(models.Model):
 
 
 class Membership(models.Model):
-    """A user answering for a firm; owners may invite and remove colleagues."""
+    """A user answering for a firm (one firm per user); owners invite and remove colleagues."""
 
     class Role(models.TextChoices):
         OWNER = "owner", _("Owner")
         RESPONDENT = "respondent", _("Respondent")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership")
     firm = models.ForeignKey(Firm, models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.RESPONDENT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,7 +108,6 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "firm"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.firm} ({self.role})"
@@ -128,6 +130,9 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.firm_id}"
 
 
 class JoinRequest(models.Model):
@@ -157,3 +162,6 @@ class JoinRequest(models.Model):
                 name="join_request_one_pending",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.firm_id} ({self.status})"

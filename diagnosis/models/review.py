@@ -63,6 +63,9 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
 
+    def __str__(self) -> str:
+        return f"{self.firm_id} → {self.provider_id}/{self.consultant_id}"
+
 
 class AnswerValidation(models.Model):
     """A consultant's verdict on one answer: confirmed as given, or replaced with a reason."""
@@ -74,6 +77,9 @@ class AnswerValidation(models.Model):
     reason = models.TextField(blank=True, max_length=2000)
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     validated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} {'confirmed' if self.confirmed else self.value!r}"
 
 
 class ReviewComment(models.Model):
@@ -87,3 +93,6 @@ class ReviewComment(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,199 @@
+"""Answer forms built from the questionnaire definition: question type → field builder."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from diagnosis.answers import MAX_TEXT_LENGTH, clean_answer
+from diagnosis.models import Answer
+from diagnosis.scoring.definition import Definition, Question, QuestionType
+from diagnosis.services.assessments import AnswerEntry
+
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF8",),
+    ".webp": (b"RIFF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".ppt": (b"\xd0\xcf\x11\xe0",),
+}
+
+
+def _text(text) -> str:
+    return text.get(get_language() or "zh-hans") if text else ""
+
+
+def level_field(question: Question) -> forms.Field:
+    choices = [(str(o.value), f"{o.value} · {_text(o.label)}") for o in question.options]
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, required=False)
+
+
+def choice_field(question: Question) -> forms.Field:
+    choices = [(str(o.value), _text(o.label)) for o in question.options]
+    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, required=False)
+
+
+def checklist_field(question: Question) -> forms.Field:
+    choices = [(item.code, _text(item.label)) for item in question.items]
+    return forms.MultipleChoiceField(
+        choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+def kpi_field(question: Question) -> forms.Field:
+    attrs = {"step": "any", "inputmode": "decimal", "class": "form-control"}
+    if question.minimum is not None:
+        attrs["min"] = question.minimum
+    if question.maximum is not None:
+        attrs["max"] = question.maximum
+    return forms.CharField(widget=forms.NumberInput(attrs=attrs), required=False, max_length=40)
+
+
+def text_field(question: Question) -> forms.Field:
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+    )
+
+
+FIELD_BUILDERS: dict[QuestionType, Callable[[Question], forms.Field]] = {
+    QuestionType.LEVEL: level_field,
+    QuestionType.CHOICE: choice_field,
+    QuestionType.CHECKLIST: checklist_field,
+    QuestionType.KPI: kpi_field,
+    QuestionType.TEXT: text_field,
+}
+
+
+def validate_evidence(upload) -> None:
+    """Accept PDFs, images and office documents within the size limit, by name and content."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise ValidationError(
+            _("Upload a PDF, an image (PNG, JPEG, GIF, WebP) or an office document."),
+            code="file_type",
+        )
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)d MB.")
+            % {"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            code="file_size",
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES[suffix]):
+        raise ValidationError(
+            _("The file's content does not match its type %(suffix)s.") % {"suffix": suffix},
+            code="file_content",
+        )
+
+
+class AnswerForm(forms.Form):
+    """One question's answer, note, evidence and the revision its author saw."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"), required=False, validators=[validate_evidence]
+    )
+    remove_evidence = forms.BooleanField(label=_("Remove the evidence file"), required=False)
+    rev = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, question: Question, answer: Answer | None = None, **kwargs):
+        kwargs.setdefault("prefix", f"q-{question.code}")
+        kwargs.setdefault("initial", initial_for(answer))
+        super().__init__(**kwargs)
+        self.question = question
+        self.answer = answer
+        self.fields["value"] = FIELD_BUILDERS[question.type](question)
+        self.fields["value"].label = _text(question.text)
+        self.order_fields(["value"])
+        if question.allow_na:
+            self.fields["na"] = forms.BooleanField(
+                label=_("Not applicable"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def clean_value(self):
+        return clean_answer(self.question, self.cleaned_data.get("value"))
+
+    def entry(self) -> AnswerEntry:
+        data = self.cleaned_data
+        return AnswerEntry(
+            code=self.question.code,
+            value=data.get("value"),
+            not_applicable=bool(data.get("na")),
+            note=data.get("note", ""),
+            evidence=data.get("evidence"),
+            remove_evidence=bool(data.get("remove_evidence")),
+            seen_revision=data.get("rev"),
+        )
+
+    def has_content(self) -> bool:
+        """Whether the input says anything (so an untouched no-JS field is not saved)."""
+        entry = self.entry()
+        return bool(
+            entry.value not in (None, [])
+            or entry.not_applicable
+            or entry.note
+            or entry.evidence
+            or entry.remove_evidence
+            or self.answer is not None
+        )
+
+
+def initial_for(answer: Answer | None) -> dict:
+    if answer is None:
+        return {"rev": 0}
+    value = answer.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return {
+        "value": value,
+        "na": answer.not_applicable,
+        "note": answer.note,
+        "rev": answer.revision,
+    }
+
+
+class GoalForm(forms.Form):
+    """A dimension's target level and how much it matters to the firm."""
+
+    RELEVANCE = [
+        (1, _("1 · hardly matters")),
+        (2, _("2")),
+        (3, _("3 · matters")),
+        (4, _("4")),
+        (5, _("5 · essential")),
+    ]
+    target_level = forms.TypedChoiceField(
+        label=_("Target level"), coerce=int, required=False, empty_value=None
+    )
+    relevance = forms.TypedChoiceField(
+        label=_("How much this matters to your goals"), coerce=int, choices=RELEVANCE, initial=3
+    )
+
+    def __init__(self, definition: Definition, dimension_code: str, **kwargs):
+        kwargs.setdefault("prefix", f"goal-{dimension_code}")
+        super().__init__(**kwargs)
+        self.dimension_code = dimension_code
+        self.fields["target_level"].choices = [("", "—")] + [
+            (level.number, f"{level.number} · {_text(level.name)}") for level in definition.levels
+        ]

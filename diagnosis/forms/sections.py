@@ -1,0 +1,58 @@
+"""A section page's questions: each with its form, stored answer and visibility."""
+
+from dataclasses import dataclass, field
+
+from diagnosis.forms.answers import AnswerForm
+from diagnosis.models import Answer
+from diagnosis.queries.assessments import AssessmentState
+from diagnosis.scoring.definition import Dimension, Question
+
+
+@dataclass
+class QuestionItem:
+    spec: Question
+    form: AnswerForm
+    answer: Answer | None
+    visible: bool
+    answered: bool
+    trigger_codes: frozenset[str] = field(default_factory=frozenset)
+    just_saved: bool = False
+    changed_by_other: bool = False
+    overwrite: object = None
+
+    @classmethod
+    def build(cls, state: AssessmentState, spec: Question, form: AnswerForm) -> "QuestionItem":
+        return cls(
+            spec=spec,
+            form=form,
+            answer=state.answers.get(spec.code),
+            visible=state.visible(spec),
+            answered=state.answered(spec),
+            trigger_codes=_triggers(state, spec),
+        )
+
+    def depends_on(self, code: str) -> bool:
+        """Whether this question's visibility hangs on `code`, directly or not."""
+        return code in self.trigger_codes
+
+
+def _triggers(state: AssessmentState, spec: Question) -> frozenset[str]:
+    codes = set()
+    while spec.depends_on is not None:
+        codes.add(spec.depends_on.question)
+        spec = state.definition.questions[spec.depends_on.question]
+    return frozenset(codes)
+
+
+def section_items(
+    state: AssessmentState, dimension: Dimension, *, data=None, files=None
+) -> list[QuestionItem]:
+    """The dimension's questions in order, with forms bound to `data` when given."""
+    return [
+        QuestionItem.build(
+            state,
+            spec,
+            AnswerForm(spec, state.answers.get(spec.code), data=data, files=files),
+        )
+        for spec in dimension.questions
+    ]

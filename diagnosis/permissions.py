@@ -1,0 +1,152 @@
+"""The one place that decides who may see or change what.
+
+Every view and download fetches through these helpers. Lookups are scoped by the
+user's firm or assignment: an outsider gets 404 (the object's existence is not
+revealed); a user who may see but not change gets 403.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from diagnosis.models import (
+    Assessment,
+    Assignment,
+    Firm,
+    Membership,
+    ProviderMembership,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a user relates to one assessment."""
+
+    is_member: bool
+    is_owner: bool
+    is_consultant: bool  # the consultant assigned to the firm
+    is_manager: bool  # a manager of the provider the firm is assigned to
+    is_administrator: bool
+
+    @property
+    def can_review(self) -> bool:
+        return self.is_consultant
+
+    @property
+    def sees_everything(self) -> bool:
+        """Consultants, managers and administrators see consistency details in full."""
+        return self.is_consultant or self.is_manager or self.is_administrator
+
+
+def membership_for(user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.select_related("firm").filter(user=user).first()
+
+
+def get_firm_for_user(user: User, *, owner: bool = False) -> tuple[Firm, Membership]:
+    """The user's firm; 404 if they have none, 403 if `owner` and they are not one."""
+    membership = membership_for(user)
+    if membership is None:
+        raise Http404
+    if owner and membership.role != Membership.Role.OWNER:
+        raise PermissionDenied(_("Only an owner of the firm can do this."))
+    return membership.firm, membership
+
+
+def is_consultant(user: User) -> bool:
+    return user.is_authenticated and user.provider_memberships.exists()
+
+
+def managed_provider_ids(user: User) -> list[int]:
+    return list(
+        ProviderMembership.objects.filter(
+            user=user, role=ProviderMembership.Role.MANAGER
+        ).values_list("provider_id", flat=True)
+    )
+
+
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
+    """Assessments the user may read, annotated with how they relate to each."""
+    member = Membership.objects.filter(user=user, firm=OuterRef("firm"))
+    owner = member.filter(role=Membership.Role.OWNER)
+    consultant = Assignment.objects.filter(firm=OuterRef("firm"), consultant=user)
+    manager = Assignment.objects.filter(
+        firm=OuterRef("firm"),
+        provider__memberships__user=user,
+        provider__memberships__role=ProviderMembership.Role.MANAGER,
+    )
+    queryset = Assessment.objects.annotate(
+        is_member=Exists(member),
+        is_owner=Exists(owner),
+        is_consultant=Exists(consultant),
+        is_manager=Exists(manager),
+    )
+    if user.is_programme_admin:
+        return queryset
+    return queryset.filter(Q(is_member=True) | Q(is_consultant=True) | Q(is_manager=True))
+
+
+def get_assessment_for_user(
+    user: User, pk: int, *, write: bool = False
+) -> tuple[Assessment, Access]:
+    """The assessment and the user's access to it, in one query.
+
+    404 for anyone who may not see it. With `write`, the user must be a member of the
+    firm and the assessment must be open for answers, else 403 with the reason.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    assessment = (
+        assessments_visible_to(user)
+        .select_related("firm", "questionnaire")
+        .defer("questionnaire__snapshot")
+        .filter(pk=pk)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    access = Access(
+        is_member=assessment.is_member,
+        is_owner=assessment.is_owner,
+        is_consultant=assessment.is_consultant,
+        is_manager=assessment.is_manager,
+        is_administrator=user.is_programme_admin,
+    )
+    if write:
+        if not access.is_member:
+            raise PermissionDenied(_("Only the firm's respondents can change its answers."))
+        if not assessment.is_open:
+            raise PermissionDenied(
+                _("This assessment has been submitted and can no longer be changed.")
+            )
+    return assessment, access
+
+
+def get_review_for_user(user: User, pk: int) -> Assessment:
+    """An assessment the user reviews as the assigned consultant; 404/403 otherwise."""
+    assessment, access = get_assessment_for_user(user, pk)
+    if not access.can_review:
+        raise PermissionDenied(_("Only the assigned consultant can review this assessment."))
+    return assessment
+
+
+def review_queue_for(user: User) -> QuerySet[Assessment]:
+    """Submitted-or-later assessments of the firms a consultant is assigned (or a manager's
+    provider holds), newest first. 403 for anyone who works for no provider."""
+    if not is_consultant(user):
+        raise PermissionDenied(_("The review queue is for diagnosis providers' consultants."))
+    providers = managed_provider_ids(user)
+    scope = Q(firm__assignment__consultant=user)
+    if providers:
+        scope |= Q(firm__assignment__provider_id__in=providers)
+    return (
+        Assessment.objects.filter(scope)
+        .exclude(status=Assessment.Status.DRAFT)
+        .select_related("firm", "firm__assignment__consultant")
+        .order_by("-submitted_at")
+    )

@@ -1,0 +1,108 @@
+"""Reads about one assessment: its answers, what is visible, what is missing, progress."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F
+
+from diagnosis.models import Answer, Assessment, DimensionGoal
+from diagnosis.scoring import AnswerInput, is_answered, is_visible
+from diagnosis.scoring import DimensionGoal as GoalInput
+from diagnosis.scoring.definition import Definition, Question
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.total
+
+
+@dataclass
+class AssessmentState:
+    """Everything about an assessment's answers that a page needs, from two queries."""
+
+    assessment: Assessment
+    definition: Definition
+    answers: dict[str, Answer]
+    goals: dict[str, DimensionGoal]
+    inputs: dict[str, AnswerInput] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
+
+    def visible(self, question: Question) -> bool:
+        return is_visible(self.definition, question.code, self.inputs)
+
+    def answered(self, question: Question) -> bool:
+        return is_answered(question, self.inputs.get(question.code))
+
+    def dimension_progress(self, code: str) -> Progress:
+        questions = [q for q in self.definition.dimension(code).questions if self.visible(q)]
+        return Progress(sum(self.answered(q) for q in questions), len(questions))
+
+    def progress_by_dimension(self) -> list[tuple]:
+        """(dimension, progress) for every dimension, in order."""
+        return [(d, self.dimension_progress(d.code)) for d in self.definition.dimensions]
+
+    def overall_progress(self) -> Progress:
+        parts = [self.dimension_progress(d.code) for d in self.definition.dimensions]
+        return Progress(sum(p.answered for p in parts), sum(p.total for p in parts))
+
+    def missing_questions(self) -> list[Question]:
+        """Visible questions without an answer, in questionnaire order."""
+        return [
+            question
+            for question in self.definition.questions.values()
+            if self.visible(question) and not self.answered(question)
+        ]
+
+    def missing_targets(self) -> list[str]:
+        """Codes of dimensions without a target level."""
+        return [
+            d.code
+            for d in self.definition.dimensions
+            if d.code not in self.goals or self.goals[d.code].target_level is None
+        ]
+
+    def first_unanswered(self) -> Question | None:
+        missing = self.missing_questions()
+        return missing[0] if missing else None
+
+    def goal_inputs(self) -> dict[str, GoalInput]:
+        return {
+            code: GoalInput(target_level=goal.target_level, relevance=goal.relevance)
+            for code, goal in self.goals.items()
+        }
+
+
+def answer_input(answer: Answer) -> AnswerInput:
+    return AnswerInput(
+        question=answer.question_code,
+        value=answer.value,
+        not_applicable=answer.not_applicable,
+        has_evidence=bool(answer.evidence),
+    )
+
+
+def assessment_state(assessment: Assessment) -> AssessmentState:
+    """Load the answers and goals of an assessment (two queries)."""
+    answers = {
+        answer.question_code: answer
+        for answer in Answer.objects.filter(assessment=assessment)
+        .select_related("answered_by")
+        .annotate(question_code=F("question__code"))
+    }
+    goals = {
+        goal.dimension_code: goal
+        for goal in DimensionGoal.objects.filter(assessment=assessment).annotate(
+            dimension_code=F("dimension__code")
+        )
+    }
+    return AssessmentState(assessment, assessment.questionnaire.definition, answers, goals)

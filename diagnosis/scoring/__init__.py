@@ -1,0 +1,37 @@
+"""The scoring engine: pure Python, no Django.
+
+A questionnaire ``Definition`` and the answers (plus the firm's goals) go in; a frozen
+``ScoreCard`` comes out. See docs/scoring.md for the model in plain words.
+"""
+
+from .card import (
+    ChosenRecommendation,
+    Confidence,
+    ConsistencyWarning,
+    DimensionScore,
+    Limit,
+    Priority,
+    ScoreCard,
+)
+from .engine import SCORING_VERSION, score
+from .inputs import AnswerInput, DimensionGoal
+from .questions import is_answered, question_score
+from .visibility import is_visible, visible_questions
+
+__all__ = [
+    "SCORING_VERSION",
+    "AnswerInput",
+    "ChosenRecommendation",
+    "Confidence",
+    "ConsistencyWarning",
+    "DimensionGoal",
+    "DimensionScore",
+    "Limit",
+    "Priority",
+    "ScoreCard",
+    "is_answered",
+    "is_visible",
+    "question_score",
+    "score",
+    "visible_questions",
+]

@@ -1,0 +1,69 @@
+"""Gaps to the firm's targets, priorities, and the recommendations that apply."""
+
+from __future__ import annotations
+
+from .card import ChosenRecommendation, DimensionScore, Priority
+from .model import DefinitionModel, RuleModel
+
+UNRANKED = 1 << 30  # sorts non-prioritised dimensions after every ranked one
+
+
+def gap_to_target(target_score: float | None, score: float | None) -> float:
+    """Return how far score (0 when None) is below the target score; 0 without a target."""
+    if target_score is None:
+        return 0.0
+    return round(max(0.0, target_score - (score or 0.0)), 1)
+
+
+def rank_priorities(dimensions: tuple[DimensionScore, ...]) -> tuple[Priority, ...]:
+    """Return the dimensions with a gap, by gap × weight × relevance (highest first);
+    equal values keep the definition's dimension order."""
+    valued = [(round(d.gap * d.weight * d.relevance, 2), d) for d in dimensions if d.gap > 0]
+    valued.sort(key=lambda pair: -pair[0])  # stable: ties stay in definition order
+    return tuple(
+        Priority(rank, d.code, d.gap, d.weight, d.relevance, value)
+        for rank, (value, d) in enumerate(valued, start=1)
+    )
+
+
+def choose_recommendations(
+    model: DefinitionModel,
+    dimensions: tuple[DimensionScore, ...],
+    priorities: tuple[Priority, ...],
+) -> tuple[ChosenRecommendation, ...]:
+    """Return the rules matching each dimension's level, prioritised dimensions first (by
+    rank), then by horizon (now, next, later), then in file order."""
+    ranks = {priority.dimension: priority.rank for priority in priorities}
+    keyed: list[tuple[tuple[int, int, int], ChosenRecommendation]] = []
+    for dimension in dimensions:
+        rank = ranks.get(dimension.code)
+        for rule in model.rules.get((dimension.code, dimension.level), ()):
+            key = (UNRANKED if rank is None else rank, rule.horizon_rank, rule.order)
+            keyed.append((key, chosen(model, rule, dimension.level, rank)))
+    keyed.sort(key=lambda pair: pair[0])
+    return tuple(recommendation for _, recommendation in keyed)
+
+
+def chosen(
+    model: DefinitionModel, rule: RuleModel, level: int, rank: int | None
+) -> ChosenRecommendation:
+    """Return the rule as chosen for a dimension at ``level``, reusing the model's copy."""
+    key = (rule.order, level, rank)
+    recommendation = model.chosen.get(key)
+    if recommendation is None:
+        recommendation = model.chosen[key] = build_chosen(rule, level, rank)
+    return recommendation
+
+
+def build_chosen(rule: RuleModel, level: int, rank: int | None) -> ChosenRecommendation:
+    """Return a new chosen recommendation for the rule at ``level``."""
+    recommendation = rule.rule
+    return ChosenRecommendation(
+        dimension=recommendation.dimension,
+        level=level,
+        horizon=recommendation.horizon,
+        effort=recommendation.effort,
+        title=recommendation.title,
+        text=recommendation.text,
+        priority_rank=rank,
+    )

@@ -1,0 +1,123 @@
+"""``score()``: a definition and answers (and the firm's goals) in, a ScoreCard out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .advice import choose_recommendations, gap_to_target, rank_priorities
+from .card import Confidence, DimensionScore, Limit, ScoreCard
+from .consistency import consistency_warnings
+from .definition import Definition
+from .inputs import AnswerInput, DimensionGoal, clamp_relevance
+from .levels import band_level, gated_level
+from .model import DefinitionModel, model_for
+from .resolution import Resolution, Tally, resolve
+
+SCORING_VERSION = "1.0"
+NO_GOAL = DimensionGoal()
+
+
+def score(
+    definition: Definition,
+    answers: Mapping[str, AnswerInput],
+    goals: Mapping[str, DimensionGoal] | None = None,
+) -> ScoreCard:
+    """Return the score card of the answers (keyed by question code) against the definition.
+
+    Deterministic: equal inputs give equal cards whatever the order of ``answers``. Never
+    raises on invalid answer values; they count as unanswered.
+    """
+    model = model_for(definition)
+    resolution = resolve(model, answers)
+    dimensions = dimension_results(model, resolution.tallies, goals or {})
+    overall = overall_score(model.dimension_weights, [d.score for d in dimensions])
+    level, limiting = standing(model, overall, dimensions, resolution)
+    priorities = rank_priorities(dimensions)
+    return ScoreCard(
+        definition_code=definition.code,
+        definition_version=definition.version,
+        scoring_version=SCORING_VERSION,
+        overall=overall,
+        level=level,
+        uncapped_level=band_level(model.levels, overall),
+        limiting=limiting,
+        dimensions=dimensions,
+        priorities=priorities,
+        recommendations=choose_recommendations(model, dimensions, priorities),
+        warnings=consistency_warnings(model.consistency, resolution.usable),
+        confidence=confidence(resolution.tallies),
+    )
+
+
+def dimension_results(
+    model: DefinitionModel, tallies: list[Tally], goals: Mapping[str, DimensionGoal]
+) -> tuple[DimensionScore, ...]:
+    """Return each dimension's score, band level and gap to the firm's target."""
+    return tuple(
+        dimension_result(model, index, totals, goals.get(code, NO_GOAL))
+        for index, (code, totals) in enumerate(zip(model.dimension_codes, tallies, strict=True))
+    )
+
+
+def dimension_result(
+    model: DefinitionModel, index: int, totals: Tally, goal: DimensionGoal
+) -> DimensionScore:
+    """Return one dimension's result; an unknown target level sets no target score."""
+    dimension_score = totals.score()
+    target_level = goal.target_level
+    target_score = model.level_min_scores.get(target_level) if is_level(target_level) else None
+    return DimensionScore(
+        code=model.dimension_codes[index],
+        score=dimension_score,
+        level=band_level(model.levels, dimension_score),
+        target_level=target_level,
+        target_score=target_score,
+        gap=gap_to_target(target_score, dimension_score),
+        relevance=clamp_relevance(goal.relevance),
+        weight=model.dimension_weights[index],
+        answered=totals.answered,
+        applicable=totals.applicable,
+    )
+
+
+def is_level(value: object) -> bool:
+    """Return True when value could be a level number (an int, not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def overall_score(weights: Sequence[float], scores: Sequence[float | None]) -> float:
+    """Return the weighted mean of the scored dimensions (1 decimal), 0 when none is scored."""
+    pairs = [(weight, s) for weight, s in zip(weights, scores, strict=True) if s is not None]
+    total_weight = sum(weight for weight, _ in pairs)
+    if total_weight <= 0:
+        return 0.0
+    return round(sum(weight * s for weight, s in pairs) / total_weight, 1)
+
+
+def standing(
+    model: DefinitionModel,
+    overall: float,
+    dimensions: tuple[DimensionScore, ...],
+    resolution: Resolution,
+) -> tuple[int, tuple[Limit, ...]]:
+    """Return the gated level and what holds the firm back from the level above."""
+    scores = {dimension.code: dimension.score for dimension in dimensions}
+    return gated_level(
+        model.levels,
+        overall,
+        critical_scores={code: scores[code] for code in model.critical_codes},
+        dimension_score=lambda code: scores.get(code) or 0.0,
+        question_score=lambda code: round(resolution.question_points(model, code), 1),
+    )
+
+
+def confidence(tallies: list[Tally]) -> Confidence:
+    """Return the answered, evidence and verified shares over all applicable questions."""
+    applicable = sum(totals.applicable for totals in tallies)
+    if applicable == 0:
+        return Confidence(0.0, 0.0, 0.0)
+    return Confidence(
+        answered_share=round(sum(t.answered for t in tallies) / applicable, 4),
+        evidence_share=round(sum(t.evidence for t in tallies) / applicable, 4),
+        verified_share=round(sum(t.verified for t in tallies) / applicable, 4),
+    )

@@ -1,0 +1,71 @@
+"""Maturity levels: plain score bands, and the gated overall level with what limits it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from .card import Limit, LimitKind
+from .definition import Gate, Level
+
+DEFAULT_LEVEL = 1
+
+
+def band_level(levels: tuple[Level, ...], score: float | None) -> int:
+    """Return the highest level whose min_score ≤ score; the first level when score is None."""
+    if score is not None:
+        for level in reversed(levels):
+            if level.min_score <= score:
+                return level.number
+    return levels[0].number if levels else DEFAULT_LEVEL
+
+
+def gated_level(
+    levels: tuple[Level, ...],
+    overall: float,
+    critical_scores: dict[str, float | None],
+    dimension_score: Callable[[str], float],
+    question_score: Callable[[str], float],
+) -> tuple[int, tuple[Limit, ...]]:
+    """Return the highest level whose requirements, and every lower level's, are all met,
+    with the failed floors and gates of the level above it (empty at the top level).
+
+    The first level is the entry level and is always reached. A missing score counts as 0.
+    """
+    reached = levels[0].number if levels else DEFAULT_LEVEL
+    for level in levels[1:]:
+        limits = failed_requirements(level, critical_scores, dimension_score, question_score)
+        if overall < level.min_score or limits:
+            return reached, limits
+        reached = level.number
+    return reached, ()
+
+
+def failed_requirements(
+    level: Level,
+    critical_scores: dict[str, float | None],
+    dimension_score: Callable[[str], float],
+    question_score: Callable[[str], float],
+) -> tuple[Limit, ...]:
+    """Return the level's critical floors and gates that are not met, floors first."""
+    limits = [
+        Limit(level.number, "critical_floor", code, float(level.critical_floor), actual)
+        for code, score in critical_scores.items()
+        if (actual := score or 0.0) < level.critical_floor
+    ]
+    for gate in level.gates:
+        for kind, code, actual in gate_targets(gate, dimension_score, question_score):
+            if actual < gate.min_score:
+                limits.append(Limit(level.number, kind, code, float(gate.min_score), actual))
+    return tuple(limits)
+
+
+def gate_targets(
+    gate: Gate,
+    dimension_score: Callable[[str], float],
+    question_score: Callable[[str], float],
+) -> Iterator[tuple[LimitKind, str, float]]:
+    """Yield (kind, code, actual score) for the dimension and/or question the gate names."""
+    if gate.dimension is not None:
+        yield "dimension", gate.dimension, dimension_score(gate.dimension)
+    if gate.question is not None:
+        yield "question", gate.question, question_score(gate.question)

@@ -1,0 +1,149 @@
+"""A definition prepared for fast scoring, built once per definition object and cached.
+
+The cache is keyed by ``id(definition)`` and keeps a reference to the definition, so an id
+can never be reused by another definition while its entry lives.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from .consistency import RuleCheck, rule_check
+from .definition import Definition, Level, Question, QuestionType, Recommendation
+from .questions import Scorer, make_scorer
+
+CACHE_SIZE = 32
+TRIGGER_TYPES = (QuestionType.LEVEL, QuestionType.CHOICE)
+HORIZON_ORDER = {"now": 0, "next": 1, "later": 2}
+
+_cache: dict[int, DefinitionModel] = {}
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionModel:
+    """A question with its scorer and its dependency resolved.
+
+    The question is shown when ``trigger_values`` is None (no dependency) or holds the
+    usable answer to ``trigger``; it is empty when the dependency can never be met (it
+    names no earlier level/choice question).
+    """
+
+    question: Question
+    code: str
+    dimension: int
+    weight: float
+    scored: bool
+    allow_na: bool
+    scorer: Scorer
+    trigger: str
+    trigger_values: frozenset[Any] | None
+
+
+NEVER = object()  # stands for "no usable answer": never among a dependency's values
+
+
+@dataclass(frozen=True, slots=True)
+class RuleModel:
+    """A recommendation rule with its position in the file and its horizon's rank."""
+
+    order: int
+    horizon_rank: int
+    rule: Recommendation
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionModel:
+    """Everything ``score()`` needs from a definition, in lookup-friendly shapes."""
+
+    definition: Definition
+    questions: tuple[QuestionModel, ...]
+    position: dict[str, int]
+    dimension_codes: tuple[str, ...]
+    dimension_weights: tuple[float, ...]
+    critical_codes: tuple[str, ...]
+    levels: tuple[Level, ...]
+    level_min_scores: dict[int, float]
+    rules: dict[tuple[str, int], tuple[RuleModel, ...]]
+    consistency: tuple[RuleCheck, ...]
+    # Chosen recommendations by (rule order, level, priority rank), filled as they are
+    # needed: building the frozen objects again for every card would dominate scoring.
+    chosen: dict[tuple[int, int, int | None], Any]
+
+
+def model_for(definition: Definition) -> DefinitionModel:
+    """Return the cached model of this definition object, building it on first use."""
+    model = _cache.get(id(definition))
+    if model is not None and model.definition is definition:
+        return model
+    model = build_model(definition)
+    with _cache_lock:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[id(definition)] = model
+    return model
+
+
+def build_model(definition: Definition) -> DefinitionModel:
+    """Return a fresh model of the definition (no cache)."""
+    questions = question_models(definition)
+    levels = tuple(sorted(definition.levels, key=lambda level: level.number))
+    return DefinitionModel(
+        definition=definition,
+        questions=questions,
+        position={question.code: index for index, question in enumerate(questions)},
+        dimension_codes=tuple(dimension.code for dimension in definition.dimensions),
+        dimension_weights=tuple(float(dimension.weight) for dimension in definition.dimensions),
+        critical_codes=tuple(d.code for d in definition.dimensions if d.critical),
+        levels=levels,
+        level_min_scores={level.number: float(level.min_score) for level in levels},
+        rules=rules_by_band(definition),
+        consistency=tuple(rule_check(rule) for rule in definition.consistency),
+        chosen={},
+    )
+
+
+def question_models(definition: Definition) -> tuple[QuestionModel, ...]:
+    """Return the questions in file order, each knowing which dimension index holds it."""
+    models: list[QuestionModel] = []
+    triggers: dict[str, Question] = {}
+    for index, dimension in enumerate(definition.dimensions):
+        for question in dimension.questions:
+            models.append(question_model(question, index, triggers))
+            if question.type in TRIGGER_TYPES:
+                triggers[question.code] = question
+    return tuple(models)
+
+
+def question_model(
+    question: Question, dimension: int, triggers: dict[str, Question]
+) -> QuestionModel:
+    """Return the question's model; ``triggers`` holds the earlier level/choice questions."""
+    dependency = question.depends_on
+    trigger_values: frozenset[Any] | None = None
+    if dependency is not None:
+        valid = dependency.question in triggers
+        trigger_values = frozenset(dependency.values) if valid else frozenset()
+    return QuestionModel(
+        question=question,
+        code=question.code,
+        dimension=dimension,
+        weight=float(question.weight),
+        scored=question.type != QuestionType.TEXT,
+        allow_na=question.allow_na,
+        scorer=make_scorer(question),
+        trigger=dependency.question if dependency else "",
+        trigger_values=trigger_values,
+    )
+
+
+def rules_by_band(definition: Definition) -> dict[tuple[str, int], tuple[RuleModel, ...]]:
+    """Return the recommendation rules per (dimension code, level), in file order."""
+    bands: dict[tuple[str, int], list[RuleModel]] = {}
+    for order, rule in enumerate(definition.recommendations):
+        model = RuleModel(order, HORIZON_ORDER.get(str(rule.horizon), len(HORIZON_ORDER)), rule)
+        for level in dict.fromkeys(rule.levels):
+            bands.setdefault((rule.dimension, level), []).append(model)
+    return {band: tuple(models) for band, models in bands.items()}

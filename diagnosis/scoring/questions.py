@@ -1,0 +1,136 @@
+"""One question: which answer values are valid and what they score (0–100).
+
+Invalid values (unknown option, wrong type, number out of range) score ``None``, exactly
+like a missing answer: the engine never raises on bad answer data.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from .definition import Question, QuestionType
+from .inputs import AnswerInput
+
+Scorer = Callable[[Any], float | None]
+
+CHECKLIST_TYPES = (list, tuple, set, frozenset)
+# Exact types: a bool (an int subclass) or a float must never pick an option.
+OPTION_TYPES = frozenset({int, str})
+
+
+def is_option_value(value: Any) -> bool:
+    """Return True when value can name an option: a plain str or int, never a bool."""
+    return type(value) in OPTION_TYPES
+
+
+def as_number(value: Any) -> float | None:
+    """Return value as a finite float, or None when it is not a finite int/float/Decimal."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def ticked_items(value: Any, known: dict[str, float]) -> frozenset[str] | None:
+    """Return the ticked item codes, or None unless value is a collection of known codes."""
+    if not isinstance(value, CHECKLIST_TYPES):
+        return None
+    if not all(isinstance(code, str) and code in known for code in value):
+        return None
+    return frozenset(value)
+
+
+def has_text(value: Any) -> bool:
+    """Return True when value is a string with something other than whitespace."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def option_scorer(question: Question) -> Scorer:
+    """Return a scorer giving the chosen option's score (level and choice questions)."""
+    scores = {option.value: float(option.score) for option in question.options}
+
+    def score_option(value: Any) -> float | None:
+        return scores.get(value) if type(value) in OPTION_TYPES else None
+
+    return score_option
+
+
+def checklist_scorer(question: Question) -> Scorer:
+    """Return a scorer giving the ticked share of the items' total weight × 100."""
+    weights = {item.code: float(item.weight) for item in question.items}
+    total = sum(weights.values())
+
+    def score_checklist(value: Any) -> float | None:
+        ticked = ticked_items(value, weights)
+        if ticked is None or total <= 0:
+            return None
+        # Summed in definition order, not set order, so the float is the same in every process.
+        return sum(weight for code, weight in weights.items() if code in ticked) / total * 100
+
+    return score_checklist
+
+
+def kpi_scorer(question: Question) -> Scorer:
+    """Return a scorer giving the score of the last band starting at or below the number."""
+    bands = sorted(question.bands, key=lambda band: band.start)
+    starts = [float(band.start) for band in bands]
+    scores = [float(band.score) for band in bands]
+    low, high = question.minimum, question.maximum
+
+    def score_kpi(value: Any) -> float | None:
+        number = as_number(value)
+        if number is None or (low is not None and number < low):
+            return None
+        if high is not None and number > high:
+            return None
+        index = bisect_right(starts, number) - 1
+        return scores[index] if index >= 0 else None
+
+    return score_kpi
+
+
+def text_scorer(question: Question) -> Scorer:
+    """Return a scorer that scores nothing: free text is never scored."""
+    return lambda value: None
+
+
+SCORER_BUILDERS: dict[str, Callable[[Question], Scorer]] = {
+    QuestionType.LEVEL: option_scorer,
+    QuestionType.CHOICE: option_scorer,
+    QuestionType.CHECKLIST: checklist_scorer,
+    QuestionType.KPI: kpi_scorer,
+    QuestionType.TEXT: text_scorer,
+}
+
+
+def make_scorer(question: Question) -> Scorer:
+    """Return the question's scorer; an unknown type scores nothing."""
+    return SCORER_BUILDERS.get(question.type, text_scorer)(question)
+
+
+def question_score(question: Question, value: Any) -> float | None:
+    """Return the value's score 0–100, or None for text, missing or invalid values."""
+    return make_scorer(question)(value)
+
+
+def has_valid_value(question: Question, value: Any) -> bool:
+    """Return True when value is a valid answer: scorable, or non-blank text for text."""
+    if question.type == QuestionType.TEXT:
+        return has_text(value)
+    return question_score(question, value) is not None
+
+
+def is_answered(question: Question, answer: AnswerInput | None) -> bool:
+    """Return True when the answer has a valid value or is "not applicable" where allowed."""
+    if answer is None:
+        return False
+    if answer.not_applicable and question.allow_na:
+        return True
+    return has_valid_value(question, answer.value)

@@ -1,0 +1,166 @@
+"""Writes on firms: registration, joining, invitations, members."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diagnosis.models import Firm, Invitation, JoinRequest, Membership, User
+from diagnosis.services.audit import audit_log
+from diagnosis.services.notifications import send_email
+
+
+class FirmError(Exception):
+    """A membership rule was broken; the message says which."""
+
+
+def _ensure_no_firm(user: User) -> None:
+    if Membership.objects.filter(user=user).exists():
+        raise FirmError(_("You already belong to a firm."))
+
+
+@transaction.atomic
+def firm_register(*, user: User, **fields) -> Firm:
+    """Create the firm with `user` as its owner."""
+    _ensure_no_firm(user)
+    try:
+        with transaction.atomic():
+            firm = Firm.objects.create(**fields)
+    except IntegrityError:
+        raise FirmError(_("A firm with this credit code is already registered.")) from None
+    Membership.objects.create(user=user, firm=firm, role=Membership.Role.OWNER)
+    audit_log("diagnosis.firm.registered", actor=user, firm=firm, data={"name": firm.name})
+    return firm
+
+
+@transaction.atomic
+def firm_request_join(*, user: User, firm: Firm) -> JoinRequest:
+    """Ask the firm's owners to let `user` join; repeated asks reuse the pending request."""
+    _ensure_no_firm(user)
+    request, created = JoinRequest.objects.get_or_create(
+        firm=firm, user=user, status=JoinRequest.Status.PENDING
+    )
+    if created:
+        audit_log("diagnosis.firm.join_requested", actor=user, firm=firm)
+        owners = list(User.objects.filter(membership__firm=firm, membership__role="owner"))
+        send_email(
+            "join-requested",
+            owners,
+            {
+                "firm_name": firm.name,
+                "requester": str(user),
+                "requester_email": user.email,
+                "url": settings.SITE_URL + reverse("firm"),
+            },
+        )
+    return request
+
+
+@transaction.atomic
+def join_request_decide(*, request: JoinRequest, owner: User, approve: bool) -> JoinRequest:
+    """Approve (the user becomes a respondent) or reject a pending request."""
+    if request.status != JoinRequest.Status.PENDING:
+        raise FirmError(_("This request has already been decided."))
+    if approve:
+        try:
+            with transaction.atomic():
+                Membership.objects.create(user=request.user, firm=request.firm)
+        except IntegrityError:
+            raise FirmError(_("This person has joined another firm in the meantime.")) from None
+    request.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.REJECTED
+    request.decided_at = timezone.now()
+    request.decided_by = owner
+    request.save()
+    audit_log(
+        f"diagnosis.firm.join_{request.status}",
+        actor=owner,
+        firm=request.firm,
+        data={"user": request.user.email},
+    )
+    return request
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, firm: Firm, owner: User, email: str) -> tuple[Invitation, str]:
+    """Create an invitation and email its link; returns it and the secret token."""
+    email = email.strip().lower()
+    if Membership.objects.filter(firm=firm, user__email=email).exists():
+        raise FirmError(_("%(email)s is already a member of your firm.") % {"email": email})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        firm=firm,
+        email=email,
+        token_hash=_token_hash(token),
+        invited_by=owner,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    audit_log("diagnosis.firm.invited", actor=owner, firm=firm, data={"email": email})
+    invitee = User(email=email, language=owner.language)
+    send_email(
+        "invitation",
+        [invitee],
+        {
+            "firm_name": firm.name,
+            "inviter": str(owner),
+            "days": settings.INVITATION_DAYS,
+            "url": settings.SITE_URL + reverse("invitation", args=[token]),
+        },
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation for a token if it exists, is unused and has not expired."""
+    invitation = (
+        Invitation.objects.select_related("firm")
+        .filter(token_hash=_token_hash(token), accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.expires_at < timezone.now():
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the invitation's firm as a respondent; the invitation cannot be used again."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None or locked.expires_at < timezone.now():
+        raise FirmError(_("This invitation has expired or has already been used."))
+    if user.email.lower() != locked.email:
+        raise FirmError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": locked.email}
+        )
+    _ensure_no_firm(user)
+    membership = Membership.objects.create(user=user, firm=locked.firm)
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit_log("diagnosis.firm.joined", actor=user, firm=locked.firm, data={"via": "invitation"})
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, owner: User) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    if membership.role == Membership.Role.OWNER:
+        owners = Membership.objects.filter(firm=membership.firm, role=Membership.Role.OWNER)
+        if owners.count() <= 1:
+            raise FirmError(_("A firm needs at least one owner."))
+    audit_log(
+        "diagnosis.firm.member_removed",
+        actor=owner,
+        firm=membership.firm,
+        data={"user": membership.user.email},
+    )
+    membership.delete()

@@ -1,0 +1,58 @@
+"""Email notifications: one helper renders templates/emails/<name>-*.txt|html per recipient,
+in the recipient's language, and sends through Django's tasks framework."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from diagnosis.models import Assessment, Assignment, User
+
+
+def send_email(name: str, users: list[User], context: dict) -> int:
+    """Queue one email per user; returns how many were queued."""
+    for user in users:
+        send_templated_email.enqueue(name, user.email, user.language, context)
+    return len(users)
+
+
+@task
+def send_templated_email(name: str, email: str, language: str, context: dict) -> None:
+    """Render emails/<name>-subject.txt, -body.txt and -body.html in `language` and send."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}-subject.txt", context).strip()
+        text = render_to_string(f"emails/{name}-body.txt", context)
+        html = render_to_string(f"emails/{name}-body.html", context)
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _assessment_context(assessment: Assessment, path: str) -> dict:
+    return {
+        "firm_name": assessment.firm.name,
+        "assessment_id": assessment.pk,
+        "url": settings.SITE_URL + path,
+    }
+
+
+def notify_submitted(assessment_pk: int) -> int:
+    """Tell the assigned consultant that a firm submitted its assessment."""
+    assessment = Assessment.objects.select_related("firm").get(pk=assessment_pk)
+    assignment = (
+        Assignment.objects.select_related("consultant").filter(firm=assessment.firm).first()
+    )
+    if assignment is None or assignment.consultant is None:
+        return 0
+    context = _assessment_context(assessment, reverse("review", args=[assessment.pk]))
+    return send_email("assessment-submitted", [assignment.consultant], context)
+
+
+def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:
+    """Tell every member of the assessment's firm (returned, signed off)."""
+    members = list(User.objects.filter(membership__firm=assessment.firm, is_active=True))
+    context = _assessment_context(assessment, reverse("assessment", args=[assessment.pk]))
+    context.update(extra or {})
+    return send_email(name, members, context)

@@ -1,0 +1,132 @@
+"""Loading and publishing questionnaire versions."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from diagnosis.definitions.loader import definition_checksum, parse_definition, read_definition_data
+from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion
+from diagnosis.scoring.definition import Definition
+from diagnosis.services.audit import audit_log
+
+
+class QuestionnaireImmutableError(Exception):
+    """The version is already published with other content."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    version: QuestionnaireVersion
+    created: bool
+    changed: bool
+
+
+@transaction.atomic
+def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult:
+    """Validate a definition file and store it; loading the same content again changes nothing.
+
+    Raises DefinitionError for an invalid file and QuestionnaireImmutableError when the
+    content of a published version would change.
+    """
+    data = read_definition_data(path)
+    definition = parse_definition(data, source=Path(path).name)
+    checksum = definition_checksum(data)
+    version = (
+        QuestionnaireVersion.objects.select_for_update()
+        .filter(code=definition.code, version=definition.version)
+        .first()
+    )
+    created = changed = False
+    if version is None:
+        version = QuestionnaireVersion(code=definition.code, version=definition.version)
+        created = changed = True
+    elif version.checksum != checksum:
+        if version.status != QuestionnaireVersion.Status.DRAFT:
+            raise QuestionnaireImmutableError(
+                f"{definition.code} version {definition.version} is {version.status}: its "
+                "content cannot change. Publish the changes as a new version in a new file."
+            )
+        version.dimensions.all().delete()
+        changed = True
+    if changed:
+        version.title_zh_hans = definition.title.zh_hans
+        version.title_en = definition.title.en
+        version.snapshot = data
+        version.checksum = checksum
+        version.save()
+        _store_rows(version, definition)
+    if publish and version.status == QuestionnaireVersion.Status.DRAFT:
+        questionnaire_publish(version=version)
+    return LoadResult(version=version, created=created, changed=changed)
+
+
+def _store_rows(version: QuestionnaireVersion, definition: Definition) -> None:
+    """Write the dimensions, questions and options as rows, in bulk."""
+    dimensions = Dimension.objects.bulk_create(
+        Dimension(
+            questionnaire=version,
+            code=dimension.code,
+            position=position,
+            weight=dimension.weight,
+            critical=dimension.critical,
+            name_zh_hans=dimension.name.zh_hans,
+            name_en=dimension.name.en,
+        )
+        for position, dimension in enumerate(definition.dimensions)
+    )
+    by_code = {dimension.code: dimension for dimension in dimensions}
+    specs = list(definition.questions.values())
+    questions = Question.objects.bulk_create(
+        Question(
+            questionnaire=version,
+            dimension=by_code[spec.dimension],
+            code=spec.code,
+            position=position,
+            type=spec.type.value,
+            weight=spec.weight,
+            allow_na=spec.allow_na,
+            depends_on=spec.depends_on.question if spec.depends_on else "",
+            text_zh_hans=spec.text.zh_hans,
+            text_en=spec.text.en,
+        )
+        for position, spec in enumerate(specs)
+    )
+    Option.objects.bulk_create(
+        Option(
+            question=question,
+            value=str(option.value),
+            position=position,
+            score=option.score,
+            label_zh_hans=option.label.zh_hans,
+            label_en=option.label.en,
+        )
+        for question, spec in zip(questions, specs, strict=True)
+        for position, option in enumerate(spec.options)
+    )
+
+
+@transaction.atomic
+def questionnaire_publish(*, version: QuestionnaireVersion, actor=None) -> QuestionnaireVersion:
+    """Publish a draft version; earlier published versions of the same code are retired."""
+    QuestionnaireVersion.objects.filter(
+        code=version.code, status=QuestionnaireVersion.Status.PUBLISHED, version__lt=version.version
+    ).update(status=QuestionnaireVersion.Status.RETIRED)
+    version.status = QuestionnaireVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    audit_log(
+        "diagnosis.questionnaire.published",
+        actor=actor,
+        data={"code": version.code, "version": version.version},
+    )
+    return version
+
+
+def current_questionnaire(code: str | None = None) -> QuestionnaireVersion | None:
+    """The newest published version (of the given code, if any)."""
+    versions = QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
+    if code:
+        versions = versions.filter(code=code)
+    return versions.order_by("-published_at", "-version").first()

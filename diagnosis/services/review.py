@@ -1,0 +1,203 @@
+"""The consultant's review: validate answers, comment, return to the firm, sign off."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diagnosis.models import (
+    Answer,
+    AnswerValidation,
+    Assessment,
+    Assignment,
+    Firm,
+    Provider,
+    ReviewComment,
+    ScoreResult,
+    User,
+)
+from diagnosis.services.audit import audit_log
+from diagnosis.services.notifications import notify_firm
+from diagnosis.services.scoring import assessment_score
+
+REVIEWABLE = (Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW)
+
+
+class ReviewError(Exception):
+    """A review rule was broken; the message says which."""
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status not in REVIEWABLE:
+        raise ReviewError(_("This assessment is not waiting for review."))
+    return locked
+
+
+def _start_review(assessment: Assessment, locked: Assessment, user: User) -> None:
+    if locked.status == Assessment.Status.SUBMITTED:
+        _set_status(assessment, Assessment.Status.IN_REVIEW, user)
+
+
+def _set_status(assessment: Assessment, status: str, user: User, **data: Any) -> None:
+    before = assessment.status
+    assessment.status = status
+    assessment.save(update_fields=["status", "validated_at", "validated_by"])
+    audit_log(
+        f"diagnosis.assessment.{status}",
+        actor=user,
+        assessment=assessment,
+        data={"status": {"before": before, "after": status}, **data},
+    )
+
+
+@transaction.atomic
+def answer_validate(
+    *,
+    assessment: Assessment,
+    answer: Answer,
+    consultant: User,
+    confirmed: bool,
+    value: Any = None,
+    not_applicable: bool = False,
+    reason: str = "",
+) -> AnswerValidation:
+    """Confirm an answer as given, or set the validated value; a change needs a reason."""
+    locked = _lock(assessment)
+    reason = reason.strip()
+    if not confirmed and not reason:
+        raise ReviewError(_("Give a reason when you change an answer."))
+    previous = AnswerValidation.objects.filter(answer=answer).first()
+    validation, _created = AnswerValidation.objects.update_or_create(
+        answer=answer,
+        defaults={
+            "confirmed": confirmed,
+            "value": None if confirmed or not_applicable else value,
+            "not_applicable": False if confirmed else not_applicable,
+            "reason": reason,
+            "validated_by": consultant,
+            "validated_at": timezone.now(),
+        },
+    )
+    _start_review(assessment, locked, consultant)
+    audit_log(
+        "diagnosis.answer.validated",
+        actor=consultant,
+        assessment=assessment,
+        data={
+            "question": answer.question.code,
+            "answer": {"value": answer.value, "not_applicable": answer.not_applicable},
+            "before": _validation_data(previous),
+            "after": _validation_data(validation),
+            "reason": reason,
+        },
+    )
+    return validation
+
+
+def _validation_data(validation: AnswerValidation | None) -> dict | None:
+    if validation is None:
+        return None
+    return {
+        "confirmed": validation.confirmed,
+        "value": validation.value,
+        "not_applicable": validation.not_applicable,
+    }
+
+
+@transaction.atomic
+def review_comment(
+    *, assessment: Assessment, author: User, text: str, is_finding: bool
+) -> ReviewComment:
+    """Add a comment (or an overall finding, shown in the signed report)."""
+    text = text.strip()
+    if not text:
+        raise ReviewError(_("Write something first."))
+    locked = _lock(assessment)
+    comment = ReviewComment.objects.create(
+        assessment=assessment,
+        author=author,
+        text=text,
+        is_finding=is_finding,
+        created_at=timezone.now(),
+    )
+    _start_review(assessment, locked, author)
+    audit_log(
+        "diagnosis.review.commented",
+        actor=author,
+        assessment=assessment,
+        data={"finding": is_finding, "text": text},
+    )
+    return comment
+
+
+@transaction.atomic
+def review_return(*, assessment: Assessment, consultant: User, comment: str) -> Assessment:
+    """Send the assessment back to the firm with comments; its members may edit and resubmit."""
+    if not comment.strip():
+        raise ReviewError(_("Tell the firm what to change when you return the assessment."))
+    _lock(assessment)
+    ReviewComment.objects.create(
+        assessment=assessment, author=consultant, text=comment.strip(), created_at=timezone.now()
+    )
+    _set_status(assessment, Assessment.Status.RETURNED, consultant, comment=comment.strip())
+    transaction.on_commit(
+        lambda: notify_firm(assessment, "assessment-returned", {"comment": comment.strip()})
+    )
+    return assessment
+
+
+@transaction.atomic
+def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
+    """Freeze the review: store the validated score card; the report becomes official."""
+    _lock(assessment)
+    assessment.validated_at = timezone.now()
+    assessment.validated_by = consultant
+    result = assessment_score(assessment=assessment, kind=ScoreResult.Kind.VALIDATED)
+    _set_status(
+        assessment,
+        Assessment.Status.VALIDATED,
+        consultant,
+        overall={"self": _self_overall(assessment), "validated": result.overall},
+        level=result.level,
+    )
+    transaction.on_commit(lambda: notify_firm(assessment, "assessment-signed-off"))
+    return result
+
+
+def _self_overall(assessment: Assessment) -> float | None:
+    return (
+        ScoreResult.objects.filter(assessment=assessment, kind=ScoreResult.Kind.SELF)
+        .values_list("overall", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def assignment_set(
+    *, firm: Firm, provider: Provider, consultant: User | None, actor: User
+) -> Assignment:
+    """Assign a firm to a provider (and optionally one of its consultants)."""
+    if (
+        consultant is not None
+        and not consultant.provider_memberships.filter(provider=provider).exists()
+    ):
+        raise ReviewError(_("That consultant does not work for this provider."))
+    previous = Assignment.objects.filter(firm=firm).first()
+    assignment, _created = Assignment.objects.update_or_create(
+        firm=firm, defaults={"provider": provider, "consultant": consultant}
+    )
+    audit_log(
+        "diagnosis.firm.assigned",
+        actor=actor,
+        firm=firm,
+        data={
+            "before": {
+                "provider": previous.provider_id if previous else None,
+                "consultant": previous.consultant_id if previous else None,
+            },
+            "after": {"provider": provider.pk, "consultant": consultant.pk if consultant else None},
+        },
+    )
+    return assignment

@@ -1,0 +1,81 @@
+"""Computing and storing score cards; the engine itself lives in diagnosis.scoring."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from diagnosis.models import Assessment, DimensionScore, ScoreResult
+from diagnosis.queries.assessments import AssessmentState, assessment_state
+from diagnosis.queries.questionnaires import row_ids
+from diagnosis.scoring import AnswerInput, ScoreCard, score
+
+
+def definition_version(assessment: Assessment) -> str:
+    return f"{assessment.questionnaire.code}@{assessment.questionnaire.version}"
+
+
+def compute_card(state: AssessmentState, kind: str = ScoreResult.Kind.SELF) -> ScoreCard:
+    """Score the stored answers (with consultants' validated values for `validated`)."""
+    inputs = state.inputs
+    if kind == ScoreResult.Kind.VALIDATED:
+        inputs = validated_inputs(state)
+    return score(state.definition, inputs, state.goal_inputs())
+
+
+def validated_inputs(state: AssessmentState) -> dict[str, AnswerInput]:
+    """The answers as a consultant validated them: replaced values win; all are verified."""
+    inputs = {}
+    for code, answer in state.answers.items():
+        validation = getattr(answer, "validation", None)
+        base = state.inputs[code]
+        if validation is not None and not validation.confirmed:
+            base = AnswerInput(
+                question=code,
+                value=validation.value,
+                not_applicable=validation.not_applicable,
+                has_evidence=base.has_evidence,
+            )
+        inputs[code] = AnswerInput(
+            question=code,
+            value=base.value,
+            not_applicable=base.not_applicable,
+            has_evidence=base.has_evidence,
+            verified=validation is not None,
+        )
+    return inputs
+
+
+@transaction.atomic
+def assessment_score(
+    *,
+    assessment: Assessment,
+    state: AssessmentState | None = None,
+    kind: str = ScoreResult.Kind.SELF,
+) -> ScoreResult:
+    """Compute the card and store it with one row per dimension (replacing an older one)."""
+    state = state or assessment_state(assessment)
+    card = compute_card(state, kind)
+    result, _created = ScoreResult.objects.update_or_create(
+        assessment=assessment,
+        kind=kind,
+        defaults={
+            "overall": card.overall,
+            "level": card.level,
+            "card": card.to_dict(),
+            "definition_version": definition_version(assessment),
+            "scoring_version": card.scoring_version,
+            "computed_at": timezone.now(),
+        },
+    )
+    dimension_ids = row_ids(assessment.questionnaire).dimensions
+    DimensionScore.objects.filter(result=result).delete()
+    DimensionScore.objects.bulk_create(
+        DimensionScore(
+            result=result,
+            dimension_id=dimension_ids[dimension.code],
+            score=dimension.score,
+            level=dimension.level,
+            gap=dimension.gap,
+        )
+        for dimension in card.dimensions
+    )
+    return result

@@ -1,0 +1,51 @@
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from diagnosis.scoring.definition import Text
+
+register = template.Library()
+
+
+@register.filter
+def tr(text: Text | None) -> str:
+    """A bilingual definition text in the active language."""
+    return text.get(get_language() or "zh-hans") if text else ""
+
+
+@register.filter
+def as_str(value) -> str:
+    return "" if value is None else str(value)
+
+
+@register.filter
+def contains(values, item) -> bool:
+    return item in (values or [])
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{round(share * 100)}%"
+
+
+@register.filter
+def dimension_name(code: str, definition) -> str:
+    return tr(definition.dimension(code).name)
+
+
+EFFORT_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+
+
+@register.filter
+def effort_label(effort) -> str:
+    return str(EFFORT_LABELS.get(str(effort), effort))
+
+
+@register.filter
+def warning_questions(warnings) -> list[str]:
+    """The question codes involved in any warning, once each, in order."""
+    seen: dict[str, None] = {}
+    for warning in warnings:
+        for code in warning.questions:
+            seen.setdefault(code, None)
+    return list(seen)

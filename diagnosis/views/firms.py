@@ -1,0 +1,135 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnosis.forms.firms import FirmForm, InviteForm
+from diagnosis.models import Assessment, Firm, JoinRequest, Membership
+from diagnosis.permissions import get_firm_for_user, membership_for
+from diagnosis.services import firms as firm_services
+from diagnosis.services.assessments import AssessmentError, assessment_start
+
+
+@login_required
+def firm_register(request: HttpRequest) -> HttpResponse:
+    if membership_for(request.user):
+        return redirect("firm")
+    form = FirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        existing = Firm.objects.filter(credit_code=form.cleaned_data["credit_code"]).first()
+        try:
+            if existing:
+                firm_services.firm_request_join(user=request.user, firm=existing)
+                messages.info(
+                    request,
+                    _("%(firm)s is already registered. We have asked its owner to let you join.")
+                    % {"firm": existing.name},
+                )
+                return redirect("home")
+            firm_services.firm_register(user=request.user, **form.cleaned_data)
+        except firm_services.FirmError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your firm is registered. You can start the assessment."))
+            return redirect("firm")
+    return render(request, "diagnosis/firms/register.html", {"form": form})
+
+
+@login_required
+def firm_detail(request: HttpRequest) -> HttpResponse:
+    firm, membership = get_firm_for_user(request.user)
+    is_owner = membership.role == Membership.Role.OWNER
+    context = {
+        "firm": firm,
+        "membership": membership,
+        "is_owner": is_owner,
+        "members": firm.memberships.select_related("user").order_by("created_at"),
+        "assessments": Assessment.objects.filter(firm=firm).select_related("questionnaire"),
+        "open_assessment": Assessment.objects.filter(
+            firm=firm, status__in=Assessment.OPEN_STATUSES
+        ).first(),
+        "join_requests": firm.join_requests.filter(
+            status=JoinRequest.Status.PENDING
+        ).select_related("user")
+        if is_owner
+        else [],
+        "invite_form": InviteForm(),
+    }
+    return render(request, "diagnosis/firms/detail.html", context)
+
+
+@login_required
+@require_POST
+def firm_invite(request: HttpRequest) -> HttpResponse:
+    firm, _membership = get_firm_for_user(request.user, owner=True)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("email", [_("Enter a valid email.")])))
+        return redirect("firm")
+    try:
+        firm_services.invitation_create(
+            firm=firm, owner=request.user, email=form.cleaned_data["email"]
+        )
+    except firm_services.FirmError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+    return redirect("firm")
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    firm, _membership = get_firm_for_user(request.user, owner=True)
+    membership = get_object_or_404(Membership, pk=pk, firm=firm)
+    try:
+        firm_services.member_remove(membership=membership, owner=request.user)
+    except firm_services.FirmError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(user)s was removed.") % {"user": membership.user})
+    return redirect("firm")
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    firm, _membership = get_firm_for_user(request.user, owner=True)
+    join_request = get_object_or_404(JoinRequest, pk=pk, firm=firm)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        firm_services.join_request_decide(request=join_request, owner=request.user, approve=approve)
+    except firm_services.FirmError as error:
+        messages.error(request, str(error))
+    return redirect("firm")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = firm_services.invitation_for_token(token)
+    if found is None:
+        return render(request, "diagnosis/firms/invitation_invalid.html", status=404)
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            firm_services.invitation_accept(invitation=found, user=request.user)
+        except firm_services.FirmError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Welcome to %(firm)s.") % {"firm": found.firm.name})
+            return redirect("firm")
+    return render(request, "diagnosis/firms/invitation.html", {"invitation": found})
+
+
+@login_required
+@require_POST
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    firm, _membership = get_firm_for_user(request.user)
+    try:
+        assessment = assessment_start(firm=firm, user=request.user)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("firm")
+    return redirect("assessment", assessment.pk)

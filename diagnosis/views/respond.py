@@ -1,0 +1,239 @@
+"""Answering: section pages, autosave of one answer or goal, resume, evidence, submit."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from diagnosis.forms.answers import AnswerForm, GoalForm
+from diagnosis.forms.sections import QuestionItem, section_items
+from diagnosis.permissions import get_assessment_for_user
+from diagnosis.queries.assessments import assessment_state
+from diagnosis.services.assessments import (
+    AssessmentError,
+    answers_save,
+    assessment_submit,
+    goal_save,
+    submission_problems,
+)
+
+SECTION = "diagnosis/respond/section.html"
+
+
+def _dimension_or_404(definition, code: str):
+    if code not in {d.code for d in definition.dimensions}:
+        raise Http404
+    return definition.dimension(code)
+
+
+def _section_url(assessment_pk: int, dimension_code: str, question_code: str = "") -> str:
+    url = reverse("section", args=[assessment_pk, dimension_code])
+    return f"{url}#q-{question_code}" if question_code else url
+
+
+@login_required
+@require_GET
+def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the first unanswered question (from any browser), or the report when submitted."""
+    assessment, access = get_assessment_for_user(request.user, pk)
+    if not assessment.is_open or not access.is_member:
+        return redirect("report", pk)
+    question = assessment_state(assessment).first_unanswered()
+    if question is None:
+        return redirect("submit", pk)
+    return redirect(_section_url(pk, question.dimension, question.code))
+
+
+@login_required
+def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    write = request.method == "POST"
+    assessment, access = get_assessment_for_user(request.user, pk, write=write)
+    state = assessment_state(assessment)
+    dimension = _dimension_or_404(state.definition, code)
+    data, files = (request.POST, request.FILES) if write else (None, None)
+    items = section_items(state, dimension, data=data, files=files)
+    goal = state.goals.get(code)
+    goal_form = GoalForm(
+        state.definition,
+        code,
+        data=data,
+        initial={"target_level": goal.target_level, "relevance": goal.relevance} if goal else None,
+    )
+    if write:
+        entries = [i.form.entry() for i in items if i.form.is_valid() and i.form.has_content()]
+        answers_save(assessment=assessment, user=request.user, entries=entries)
+        if goal_form.is_valid():
+            goal_save(assessment=assessment, dimension_code=code, **goal_form.cleaned_data)
+        if all(i.form.is_valid() for i in items) and goal_form.is_valid():
+            messages.success(request, _("Your answers are saved."))
+            target = _next_code(state.definition, code) if "next" in request.POST else code
+            return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
+        state = assessment_state(assessment)
+        items = section_items(state, dimension, data=data, files=files)
+        messages.error(request, _("Some answers were not saved: please correct them below."))
+    return render(
+        request,
+        SECTION,
+        {
+            "assessment": assessment,
+            "access": access,
+            "state": state,
+            "dimension": dimension,
+            "items": items,
+            "goal_form": goal_form,
+            "writable": access.is_member and assessment.is_open,
+            "sync_since": timezone.now().isoformat(),
+            "next_code": _next_code(state.definition, code),
+            "previous_code": _next_code(state.definition, code, step=-1),
+        },
+        status=400 if write else 200,
+    )
+
+
+def _next_code(definition, code: str, step: int = 1) -> str | None:
+    codes = [d.code for d in definition.dimensions]
+    index = codes.index(code) + step
+    return codes[index] if 0 <= index < len(codes) else None
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Autosave one answer (htmx); returns the question and what its change affects."""
+    assessment, _access = get_assessment_for_user(request.user, pk, write=True)
+    state = assessment_state(assessment)
+    question = state.definition.questions.get(code)
+    if question is None:
+        raise Http404
+    form = AnswerForm(question, state.answers.get(code), data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        item = QuestionItem.build(state, question, form)
+        return render(
+            request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
+        )
+    result = answers_save(assessment=assessment, user=request.user, entries=[form.entry()])
+    state.answers[code] = result.answers[code]
+    state.__post_init__()
+    dimension = state.definition.dimension(question.dimension)
+    items = section_items(state, dimension)
+    saved = next(i for i in items if i.spec.code == code)
+    saved.just_saved = True
+    saved.overwrite = result.overwrites[0] if result.overwrites else None
+    context = _partial_context(assessment, state, saved)
+    context["dependents"] = [i for i in items if i.depends_on(code)]
+    context["dimension"] = dimension
+    return render(request, f"{SECTION}#autosave", context)
+
+
+def _partial_context(assessment, state, item: QuestionItem) -> dict:
+    return {"assessment": assessment, "state": state, "item": item, "writable": True}
+
+
+@login_required
+@require_POST
+def goal_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment, _access = get_assessment_for_user(request.user, pk, write=True)
+    definition = assessment.questionnaire.definition
+    _dimension_or_404(definition, code)
+    form = GoalForm(definition, code, data=request.POST)
+    saved = form.is_valid()
+    if saved:
+        goal_save(assessment=assessment, dimension_code=code, **form.cleaned_data)
+    return render(
+        request,
+        f"{SECTION}#goal",
+        {
+            "assessment": assessment,
+            "goal_form": form,
+            "dimension": definition.dimension(code),
+            "writable": True,
+            "goal_saved": saved,
+        },
+        status=200 if saved else 422,
+    )
+
+
+@login_required
+@require_GET
+def section_changes(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Polled by the section page: answers colleagues changed since the page last looked."""
+    assessment, access = get_assessment_for_user(request.user, pk)
+    state = assessment_state(assessment)
+    dimension = _dimension_or_404(state.definition, code)
+    since = _parse_since(request.GET.get("since", ""))
+    changed = [
+        item
+        for item in section_items(state, dimension)
+        if item.answer is not None
+        and item.answer.answered_at > since
+        and item.answer.answered_by_id != request.user.pk
+    ]
+    for item in changed:
+        item.changed_by_other = True
+    return render(
+        request,
+        f"{SECTION}#changes",
+        {
+            "assessment": assessment,
+            "state": state,
+            "dimension": dimension,
+            "changed": changed,
+            "writable": access.is_member and assessment.is_open,
+            "sync_since": timezone.now().isoformat(),
+        },
+    )
+
+
+def _parse_since(raw: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return timezone.now()
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, code: str) -> FileResponse:
+    assessment, _access = get_assessment_for_user(request.user, pk)
+    answer = assessment.answers.filter(question__code=code).exclude(evidence="").first()
+    if answer is None:
+        raise Http404
+    try:
+        handle = answer.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=answer.evidence_name or "evidence")
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    write = request.method == "POST"
+    assessment, access = get_assessment_for_user(request.user, pk, write=write)
+    if not assessment.is_open:
+        return redirect("report", pk)
+    state = assessment_state(assessment)
+    if write:
+        try:
+            assessment_submit(assessment=assessment, user=request.user)
+        except AssessmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Submitted. Here is your report."))
+            return redirect("report", pk)
+    missing = state.missing_questions()
+    context = {
+        "assessment": assessment,
+        "state": state,
+        "problems": submission_problems(state),
+        "missing": missing,
+        "missing_targets": [state.definition.dimension(c) for c in state.missing_targets()],
+        "writable": access.is_member,
+    }
+    return render(request, "diagnosis/respond/submit.html", context, status=400 if write else 200)

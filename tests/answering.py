@@ -1,0 +1,40 @@
+"""Helpers that answer the bundled questionnaire in tests and benchmarks."""
+
+import random
+
+from diagnosis.scoring.definition import Definition, Question, QuestionType
+
+
+def sample_value(question: Question, rng: random.Random, high: bool | None = None):
+    """A valid raw form value for a question (a list for checklists)."""
+    kind = question.type
+    if kind in (QuestionType.LEVEL, QuestionType.CHOICE):
+        options = list(question.options)
+        option = options[-1] if high else options[0] if high is False else rng.choice(options)
+        return str(option.value)
+    if kind is QuestionType.CHECKLIST:
+        if high:
+            return [item.code for item in question.items]
+        return [item.code for item in question.items if rng.random() < 0.5]
+    if kind is QuestionType.KPI:
+        low, top = question.minimum or 0, question.maximum or 100
+        return str(top if high else low if high is False else round(rng.uniform(low, top), 1))
+    return "示例 / example"
+
+
+def answer_post_data(definition: Definition, codes, rng: random.Random, high=None) -> dict:
+    """POST data answering the given questions, as the section form names its fields."""
+    data = {}
+    for code in codes:
+        question = definition.questions[code]
+        data[f"q-{code}-value"] = sample_value(question, rng, high)
+        data[f"q-{code}-rev"] = "0"
+    return data
+
+
+def goal_post_data(definition: Definition, target: int = 4, relevance: int = 3) -> dict:
+    data = {}
+    for dimension in definition.dimensions:
+        data[f"goal-{dimension.code}-target_level"] = str(target)
+        data[f"goal-{dimension.code}-relevance"] = str(relevance)
+    return data
