@@ -40,8 +40,9 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff format .
 
 messages: $(INSTALLED)
-	cd diagnosis && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-obsolete
-	cd diagnosis && ../$(PY) ../manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore ".venv/*" \
+		--ignore "var/*" --ignore "tests/*" --ignore "diagnosis/static/*"
+	$(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:
 	rm -rf $(VENV) var

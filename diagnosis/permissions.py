@@ -150,3 +150,30 @@ def review_queue_for(user: User) -> QuerySet[Assessment]:
         .select_related("firm", "firm__assignment__consultant")
         .order_by("-submitted_at")
     )
+
+
+def require_programme_admin(user: User) -> None:
+    """403 unless the user works in the programme office."""
+    if not user.is_programme_admin:
+        raise PermissionDenied(_("Only the programme office can do this."))
+
+
+def require_provider_manager(user: User) -> list[int]:
+    """The ids of the providers the user manages; 403 if none."""
+    providers = managed_provider_ids(user)
+    if not providers:
+        raise PermissionDenied(_("Only a provider manager can do this."))
+    return providers
+
+
+def get_managed_assignment(user: User, firm_pk: int) -> Assignment:
+    """An assignment of one of the user's managed providers; 404 for any other firm."""
+    providers = require_provider_manager(user)
+    assignment = (
+        Assignment.objects.select_related("firm", "provider")
+        .filter(firm_id=firm_pk, provider_id__in=providers)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from diagnosis.views import accounts, firms, home, report, respond, review
+from diagnosis.views import accounts, firms, home, programme, report, respond, review
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -38,5 +38,15 @@ urlpatterns = [
     path("review/<int:pk>/comments/", review.comment, name="review_comment"),
     path("review/<int:pk>/decision/", review.decide, name="review_decide"),
     path("assessments/<int:pk>/history/", review.history, name="history"),
+    # Programme office and provider managers
+    path("programme/", programme.programme, name="programme"),
+    path("programme/firms/<int:pk>/assign/", programme.assign_provider, name="assign_provider"),
+    path(
+        "programme/questionnaires/<int:pk>/publish/",
+        programme.publish_version,
+        name="publish_version",
+    ),
+    path("provider/", programme.provider, name="provider"),
+    path("provider/firms/<int:pk>/assign/", programme.assign_consultant, name="assign_consultant"),
     path("admin/", admin.site.urls),
 ]

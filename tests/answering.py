@@ -2,7 +2,9 @@
 
 import random
 
+from diagnosis.answers import clean_answer
 from diagnosis.scoring.definition import Definition, Question, QuestionType
+from diagnosis.services.assessments import AnswerEntry, answers_save, goal_save
 
 
 def sample_value(question: Question, rng: random.Random, high: bool | None = None):
@@ -38,3 +40,16 @@ def goal_post_data(definition: Definition, target: int = 4, relevance: int = 3) 
         data[f"goal-{dimension.code}-target_level"] = str(target)
         data[f"goal-{dimension.code}-relevance"] = str(relevance)
     return data
+
+
+def fill(assessment, user, *, high=None, seed=3) -> None:
+    """Answer every question (raw values cleaned like the forms do) and set all targets."""
+    definition = assessment.questionnaire.definition
+    rng = random.Random(seed)
+    entries = [
+        AnswerEntry(code=q.code, value=clean_answer(q, sample_value(q, rng, high)))
+        for q in definition.questions.values()
+    ]
+    answers_save(assessment=assessment, user=user, entries=entries)
+    for dimension in definition.dimensions:
+        goal_save(assessment=assessment, dimension_code=dimension.code, target_level=4, relevance=3)

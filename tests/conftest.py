@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from diagnosis.models import Assignment, Membership, Provider, ProviderMembership
+from diagnosis.services.assessments import assessment_start, assessment_submit
 from diagnosis.services.questionnaires import questionnaire_load
+from tests.answering import fill
 from tests.factories import make_firm, make_member, make_user
 
 BUNDLED = (
@@ -97,3 +99,16 @@ def manager(provider):
 @pytest.fixture
 def administrator(db):
     return make_user(email="admin@programme.example", is_programme_admin=True)
+
+
+@pytest.fixture
+def draft(questionnaire, firm, respondent):
+    """An assessment of `firm` in progress, with no answer yet."""
+    return assessment_start(firm=firm, user=respondent)
+
+
+@pytest.fixture
+def submitted(draft, respondent, consultant):
+    """`draft`, completely answered (seeded random values) and submitted."""
+    fill(draft, respondent)
+    return assessment_submit(assessment=draft, user=respondent)

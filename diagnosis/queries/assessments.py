@@ -96,7 +96,7 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
     answers = {
         answer.question_code: answer
         for answer in Answer.objects.filter(assessment=assessment)
-        .select_related("answered_by")
+        .select_related("answered_by", "validation")
         .annotate(question_code=F("question__code"))
     }
     goals = {

@@ -65,7 +65,8 @@ def dimension_result(
     """Return one dimension's result; an unknown target level sets no target score."""
     dimension_score = totals.score()
     target_level = goal.target_level
-    target_score = model.level_min_scores.get(target_level) if is_level(target_level) else None
+    # An exact-type test: a bool is no level, and a list must not reach the dict lookup.
+    target_score = model.level_min_scores.get(target_level) if type(target_level) is int else None
     return DimensionScore(
         code=model.dimension_codes[index],
         score=dimension_score,
@@ -78,11 +79,6 @@ def dimension_result(
         answered=totals.answered,
         applicable=totals.applicable,
     )
-
-
-def is_level(value: object) -> bool:
-    """Return True when value could be a level number (an int, not a bool)."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def overall_score(weights: Sequence[float], scores: Sequence[float | None]) -> float:
@@ -107,7 +103,7 @@ def standing(
         overall,
         critical_scores={code: scores[code] for code in model.critical_codes},
         dimension_score=lambda code: scores.get(code) or 0.0,
-        question_score=lambda code: round(resolution.question_points(model, code), 1),
+        question_score=lambda code: round(resolution.question_points(code), 1),
     )
 
 

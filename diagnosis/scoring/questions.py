@@ -29,6 +29,8 @@ def is_option_value(value: Any) -> bool:
 
 def as_number(value: Any) -> float | None:
     """Return value as a finite float, or None when it is not a finite int/float/Decimal."""
+    if type(value) is float:  # the common case first
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return None
     try:
@@ -38,13 +40,16 @@ def as_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def ticked_items(value: Any, known: dict[str, float]) -> frozenset[str] | None:
+def ticked_items(value: Any, known: frozenset[str]) -> frozenset[str] | None:
     """Return the ticked item codes, or None unless value is a collection of known codes."""
     if not isinstance(value, CHECKLIST_TYPES):
         return None
-    if not all(isinstance(code, str) and code in known for code in value):
+    try:
+        ticked = frozenset(value)
+    except TypeError:  # an unhashable element
         return None
-    return frozenset(value)
+    # Known codes are all str, and no other type equals a str: the subset test is enough.
+    return ticked if ticked <= known else None
 
 
 def has_text(value: Any) -> bool:
@@ -65,10 +70,11 @@ def option_scorer(question: Question) -> Scorer:
 def checklist_scorer(question: Question) -> Scorer:
     """Return a scorer giving the ticked share of the items' total weight × 100."""
     weights = {item.code: float(item.weight) for item in question.items}
+    known = frozenset(weights)
     total = sum(weights.values())
 
     def score_checklist(value: Any) -> float | None:
-        ticked = ticked_items(value, weights)
+        ticked = ticked_items(value, known)
         if ticked is None or total <= 0:
             return None
         # Summed in definition order, not set order, so the float is the same in every process.

@@ -1,22 +1,19 @@
-"""What each answer counts as (hidden, not applicable, unanswered, answered), and the
-per-dimension totals that follow, worked out in one pass over the questions."""
+"""What each answer counts as, worked out in one pass over the questions in file order.
+
+A question is *hidden* (its dependency does not hold), *not applicable* (where allowed),
+*unanswered* (no answer or an invalid value) or *answered*. Hidden and not applicable
+questions leave the denominators; unanswered ones stay in them with no points.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .inputs import AnswerInput
 from .model import NEVER, DefinitionModel, QuestionModel
 from .questions import has_text
-
-# Plain ints rather than an Enum: they are compared in the engine's innermost loop.
-# Order matters: a status ≥ UNANSWERED is applicable (visible and not "not applicable").
-HIDDEN = 0
-NOT_APPLICABLE = 1
-UNANSWERED = 2
-ANSWERED = 3
 
 
 @dataclass(slots=True)
@@ -30,11 +27,8 @@ class Tally:
     evidence: int = 0
     verified: int = 0
 
-    def add(self, weight: float, points: float | None, answer: AnswerInput | None) -> None:
-        """Count one applicable question; points is None when it is unanswered."""
-        self.applicable += 1
-        if points is None or answer is None:
-            return
+    def count_answer(self, weight: float, points: float, answer: AnswerInput) -> None:
+        """Count one answered question (already counted as applicable)."""
         self.answered += 1
         self.weighted_points += weight * points
         self.answered_weight += weight
@@ -48,60 +42,54 @@ class Tally:
         return round(self.weighted_points / self.answered_weight, 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolution:
-    """Per question (in model order) its status and points; the usable values; the tallies.
+    """The outcome of one pass over the answers.
 
-    ``usable`` maps the code of every visible, applicable, validly answered question to
-    its value; ``points`` is None except for answered scored questions; ``tallies`` has
-    one entry per dimension, in definition order.
+    ``hidden``: codes of the questions not asked. ``usable``: value of every visible,
+    applicable, validly answered question (text included). ``points``: score of every
+    answered scored question. ``tallies``: one per dimension, in definition order.
     """
 
-    statuses: list[int]
-    points: list[float | None]
-    usable: dict[str, Any]
-    tallies: list[Tally]
+    hidden: set[str] = field(default_factory=set)
+    usable: dict[str, Any] = field(default_factory=dict)
+    points: dict[str, float] = field(default_factory=dict)
+    tallies: list[Tally] = field(default_factory=list)
 
-    def question_points(self, model: DefinitionModel, code: str) -> float:
+    def question_points(self, code: str) -> float:
         """Return the question's points, 0 when it is unanswered, NA, hidden or unknown."""
-        index = model.position.get(code)
-        if index is None:
-            return 0.0
-        return self.points[index] or 0.0
+        return self.points.get(code, 0.0)
 
 
 def resolve(model: DefinitionModel, answers: Mapping[str, AnswerInput]) -> Resolution:
-    """Return the status of every question; answers to unknown questions are ignored."""
-    statuses: list[int] = []
-    points: list[float | None] = []
-    usable: dict[str, Any] = {}
-    tallies = [Tally() for _ in model.dimension_codes]
+    """Return what the answers count as; answers to unknown questions are ignored."""
+    resolution = Resolution(tallies=[Tally() for _ in model.dimension_codes])
     for question in model.questions:
-        answer = answers.get(question.code)
-        # The dependency test is inlined: this loop is the engine's hot path.
-        trigger_values = question.trigger_values
-        if trigger_values is not None and usable.get(question.trigger, NEVER) not in trigger_values:
-            status, earned = HIDDEN, None
-        else:
-            status, earned = read_shown_answer(question, answer)
-        statuses.append(status)
-        points.append(earned)
-        if status == ANSWERED:
-            usable[question.code] = answer.value  # type: ignore[union-attr]
-        if status >= UNANSWERED and question.scored:
-            tallies[question.dimension].add(question.weight, earned, answer)
-    return Resolution(statuses, points, usable, tallies)
+        read_answer(question, answers.get(question.code), resolution)
+    return resolution
 
 
-def read_shown_answer(
-    question: QuestionModel, answer: AnswerInput | None
-) -> tuple[int, float | None]:
-    """Return a shown question's status and points (None unless answered and scored)."""
-    if answer is None:
-        return UNANSWERED, None
-    if answer.not_applicable and question.allow_na:
-        return NOT_APPLICABLE, None
+def read_answer(question: QuestionModel, answer: AnswerInput | None, into: Resolution) -> None:
+    """Record the question's outcome; its trigger must have been read before."""
+    # The engine's hot path: one call per question per card, hence the flat shape.
+    trigger_values = question.trigger_values
+    if (
+        trigger_values is not None
+        and into.usable.get(question.trigger, NEVER) not in trigger_values
+    ):
+        into.hidden.add(question.code)
+        return
+    if answer is not None and answer.not_applicable and question.allow_na:
+        return
+    value = None if answer is None else answer.value
     if not question.scored:
-        return (ANSWERED if has_text(answer.value) else UNANSWERED), None
-    earned = question.scorer(answer.value)
-    return (UNANSWERED if earned is None else ANSWERED), earned
+        if has_text(value):
+            into.usable[question.code] = value
+        return
+    tally = into.tallies[question.dimension]
+    tally.applicable += 1
+    points = None if answer is None else question.scorer(value)
+    if points is not None:
+        into.usable[question.code] = value
+        into.points[question.code] = points
+        tally.count_answer(question.weight, points, answer)  # type: ignore[arg-type]

@@ -90,7 +90,8 @@ def cards_per_second(
     pool: list[tuple[dict[str, AnswerInput], dict[str, DimensionGoal]]],
     duration: float,
 ) -> float:
-    """Return how many cards per second ``score`` produced, scoring the pool for duration."""
+    """Return how many cards per second ``score`` produced, scoring the pool round-robin
+    for at least ``duration`` seconds."""
     scored = 0
     started = time.perf_counter()
     while (elapsed := time.perf_counter() - started) < duration:

@@ -14,7 +14,15 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from diagnosis.scoring import AnswerInput, DimensionGoal, ScoreCard, question_score, score
+from diagnosis.scoring import (
+    AnswerInput,
+    DimensionGoal,
+    ScoreCard,
+    is_visible,
+    question_score,
+    score,
+    visible_questions,
+)
 from diagnosis.scoring.definition import (
     ChecklistItem,
     Definition,
@@ -379,3 +387,21 @@ def test_it_round_trips_every_card_through_strict_json(scenario):
     card = score(*scenario)
     stored = json.dumps(card.to_dict(), allow_nan=False)
     assert ScoreCard.from_dict(json.loads(stored)) == card
+
+
+@PROPERTY_SETTINGS
+@given(st.data())
+def test_it_agrees_on_visibility_question_by_question_and_for_all(data):
+    definition = data.draw(definitions())
+    answers = data.draw(answer_sets(definition))
+    one_by_one = [code for code in definition.questions if is_visible(definition, code, answers)]
+    assert one_by_one == [question.code for question in visible_questions(definition, answers)]
+
+
+@PROPERTY_SETTINGS
+@given(st.data())
+def test_it_follows_the_format_on_visibility(data):
+    definition = data.draw(definitions())
+    answers = data.draw(answer_sets(definition))
+    expected = [code for code in definition.questions if shown(definition, code, answers)]
+    assert [question.code for question in visible_questions(definition, answers)] == expected

@@ -96,3 +96,14 @@ def test_it_leaves_hidden_questions_out_of_the_list(sample, build):
 def test_it_raises_for_an_unknown_question(sample):
     with pytest.raises(KeyError):
         is_visible(sample, "NOPE-01", {})
+
+
+def test_it_hides_a_question_depending_on_a_checklist(build):
+    definition = build.definition(
+        build.dimension(
+            "A",
+            build.checklist_question("A-01"),
+            build.level_question("A-02", depends_on=build.depends_on("A-01", "a")),
+        )
+    )
+    assert not is_visible(definition, "A-02", build.answers(A_01=["a"]))

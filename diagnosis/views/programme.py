@@ -1,0 +1,108 @@
+"""The programme office and provider managers: assignments and questionnaire versions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from diagnosis.forms.programme import ConsultantAssignmentForm, ProviderAssignmentForm
+from diagnosis.models import Assignment, Firm, QuestionnaireVersion
+from diagnosis.permissions import (
+    get_managed_assignment,
+    require_programme_admin,
+    require_provider_manager,
+)
+from diagnosis.services.questionnaires import questionnaire_publish
+from diagnosis.services.review import ReviewError, assignment_set
+
+
+@login_required
+@require_GET
+def programme(request: HttpRequest) -> HttpResponse:
+    require_programme_admin(request.user)
+    firms = Firm.objects.select_related("assignment__provider", "assignment__consultant").order_by(
+        "name"
+    )
+    return render(
+        request,
+        "diagnosis/programme/programme.html",
+        {
+            "firms": [(firm, ProviderAssignmentForm(firm=firm)) for firm in firms[:500]],
+            "versions": QuestionnaireVersion.objects.defer("snapshot").order_by("code", "-version"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign_provider(request: HttpRequest, pk: int) -> HttpResponse:
+    require_programme_admin(request.user)
+    firm = get_object_or_404(Firm, pk=pk)
+    form = ProviderAssignmentForm(request.POST, firm=firm)
+    if form.is_valid():
+        current = Assignment.objects.filter(firm=firm).first()
+        keep = (
+            current.consultant
+            if current and current.provider == form.cleaned_data["provider"]
+            else None
+        )
+        assignment_set(
+            firm=firm, provider=form.cleaned_data["provider"], consultant=keep, actor=request.user
+        )
+        messages.success(request, _("%(firm)s assigned.") % {"firm": firm.name})
+    else:
+        messages.error(request, _("Choose a provider."))
+    return redirect("programme")
+
+
+@login_required
+@require_POST
+def publish_version(request: HttpRequest, pk: int) -> HttpResponse:
+    require_programme_admin(request.user)
+    version = get_object_or_404(QuestionnaireVersion, pk=pk)
+    if version.status != QuestionnaireVersion.Status.DRAFT:
+        messages.error(request, _("Only a draft can be published."))
+    else:
+        questionnaire_publish(version=version, actor=request.user)
+        messages.success(request, _("%(version)s published.") % {"version": version})
+    return redirect("programme")
+
+
+@login_required
+@require_GET
+def provider(request: HttpRequest) -> HttpResponse:
+    providers = require_provider_manager(request.user)
+    assignments = (
+        Assignment.objects.filter(provider_id__in=providers)
+        .select_related("firm", "consultant", "provider")
+        .order_by("firm__name")
+    )
+    return render(
+        request,
+        "diagnosis/programme/provider.html",
+        {"assignments": [(a, ConsultantAssignmentForm(assignment=a)) for a in assignments]},
+    )
+
+
+@login_required
+@require_POST
+def assign_consultant(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_managed_assignment(request.user, pk)
+    form = ConsultantAssignmentForm(request.POST, assignment=assignment)
+    if form.is_valid():
+        try:
+            assignment_set(
+                firm=assignment.firm,
+                provider=assignment.provider,
+                consultant=form.cleaned_data["consultant"],
+                actor=request.user,
+            )
+        except ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(firm)s assigned.") % {"firm": assignment.firm.name})
+    else:
+        messages.error(request, _("Choose one of your consultants."))
+    return redirect("provider")
