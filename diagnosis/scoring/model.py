@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .card import ChosenRecommendation
 from .consistency import RuleCheck, rule_check
 from .definition import Definition, Level, Question, QuestionType, Recommendation
 from .questions import Scorer, make_scorer
@@ -68,9 +69,10 @@ class DefinitionModel:
     level_min_scores: dict[int, float]
     rules: dict[tuple[str, int], tuple[RuleModel, ...]]
     consistency: tuple[RuleCheck, ...]
-    # Chosen recommendations by (rule order, level, priority rank), filled as they are
-    # needed: building the frozen objects again for every card would dominate scoring.
-    chosen: dict[tuple[int, int, int | None], Any]
+    # Chosen recommendations by (rule order, level, priority rank), filled as cards need
+    # them and shared between cards (they are immutable): rebuilding them for every card
+    # cost a tenth of the scoring time.
+    chosen: dict[tuple[int, int, int | None], ChosenRecommendation]
 
 
 def model_for(definition: Definition) -> DefinitionModel:

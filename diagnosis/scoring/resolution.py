@@ -1,8 +1,9 @@
 """What each answer counts as, worked out in one pass over the questions in file order.
 
 A question is *hidden* (its dependency does not hold), *not applicable* (where allowed),
-*unanswered* (no answer or an invalid value) or *answered*. Hidden and not applicable
-questions leave the denominators; unanswered ones stay in them with no points.
+*unanswered* (no answer or an invalid value) or *answered*. Only answered questions make
+the dimension score; unanswered ones still count as applicable, which lowers confidence.
+Hidden and not applicable questions count nowhere.
 """
 
 from __future__ import annotations

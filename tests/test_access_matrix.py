@@ -1,0 +1,329 @@
+"""The permission matrix: every URL of the project × every persona × every method it takes.
+
+The rows say what the design wants (shared/design.md §6 "Access", style.md "Every view
+gets the permission matrix"), not what the code happens to do:
+- respondents see only their own firm; a consultant only the firms assigned to them; a
+  provider manager the provider's firms, read-only; programme administrators everything,
+  read-only;
+- answers, goals and submission change only by the firm's members, while it is open;
+- review actions only by the assigned consultant; assignments by the programme office
+  (providers) and the provider manager (consultants);
+- anonymous → login redirect, outsider → 404 (the object's existence is not revealed),
+  wrong role → 403, right role → 200 (or 302 after a POST).
+
+Every object is firm A's (`firm`); firm B (`other_firm`) exists only through its owner,
+`other_respondent`. `test_it_has_a_row_for_every_url_of_the_project` fails when a view is
+added without a row here.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.answering import answer_post_data
+from tests.factories import valid_credit_code
+from tests.matrix_world import EVIDENCE_CODE, PERSONAS, World, build_world
+
+LOGIN = "login"  # a 302 to the login page, with ?next=
+Expected = tuple[int | str, ...]  # one status per persona, in PERSONAS order
+
+# Django's own views, tested by Django: the whole admin site (its namespace), the
+# language switcher and django.contrib.auth's login, logout and password views.
+EXEMPT = frozenset(
+    {
+        "admin:*",
+        "set_language",
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+    }
+)
+
+
+def _no_args(world: World) -> list:
+    return []
+
+
+def _no_data(world: World) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to call one URL and what each persona gets, per method (None: not tried)."""
+
+    get: Expected
+    post: Expected | None = None
+    args: Callable[[World], list] = _no_args
+    data: Callable[[World], dict] = _no_data
+    query: str = ""
+    methods: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        assert len(self.get) == len(PERSONAS)
+        assert self.post is None or len(self.post) == len(PERSONAS)
+        object.__setattr__(self, "methods", ("get",) if self.post is None else ("get", "post"))
+
+    def expected(self, method: str, persona: str) -> int | str:
+        statuses = self.get if method == "get" else self.post
+        return statuses[PERSONAS.index(persona)]
+
+
+# Columns, in PERSONAS order:
+#   anonymous, respondent (owner of A), colleague (of A), other_respondent (owner of B),
+#   consultant (assigned to A), other_consultant (same provider, not assigned to A),
+#   manager (of A's provider), administrator (programme office), outsider (no role)
+#
+#                   anon  resp  coll  B     cons  ocons mgr   admin outsdr
+EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200, 200, 200)
+NOT_GET = (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)  # a POST-only view
+READ_A = (LOGIN, 200, 200, 404, 200, 404, 200, 200, 404)
+READ_A_REDIRECTS = (LOGIN, 302, 302, 404, 302, 404, 302, 302, 404)
+WRITE_A = (LOGIN, 302, 302, 404, 403, 404, 403, 403, 404)
+AUTOSAVE_A = (LOGIN, 200, 200, 404, 403, 404, 403, 403, 404)
+REVIEW_A_GET = (LOGIN, 403, 403, 404, 200, 404, 403, 403, 404)
+REVIEW_A_POST = (LOGIN, 403, 403, 404, 302, 404, 403, 403, 404)
+OWNER_OF_A = (LOGIN, 302, 403, 404, 404, 404, 404, 404, 404)
+OWN_FIRM_OWNER = (LOGIN, 302, 403, 302, 404, 404, 404, 404, 404)  # B's owner acts on B
+PROGRAMME_GET = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403)
+PROGRAMME_POST = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403)
+PROVIDER_GET = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403)
+PROVIDER_POST = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403)
+
+
+def _draft(world: World) -> list:
+    return [world.draft.pk]
+
+
+def _submitted(world: World) -> list:
+    return [world.submitted.pk]
+
+
+def _draft_section(world: World) -> list:
+    return [world.draft.pk, "STR"]
+
+
+def _submitted_answer(world: World) -> list:
+    return [world.submitted.pk, "STR-01"]
+
+
+def _new_firm(world: World) -> dict:
+    return {
+        "name": "新注册制造有限公司",
+        "credit_code": valid_credit_code(),
+        "industry": "36",
+        "employees": "40",
+        "revenue": "900",
+        "district": "jiading",
+    }
+
+
+def _section_post(world: World) -> dict:
+    codes = [question.code for question in world.definition.dimension("STR").questions]
+    data = answer_post_data(world.definition, codes, __import__("random").Random(1), high=True)
+    data.update({"goal-STR-target_level": "4", "goal-STR-relevance": "3"})
+    return data
+
+
+MATRIX: dict[str, Row] = {
+    "home": Row(get=EVERYONE_200),
+    # Signing up is open to all; an empty form comes back with its errors.
+    "signup": Row(get=EVERYONE_200, post=EVERYONE_200),
+    # The user's own firm: B's owner sees B. Staff without a firm have none to see.
+    "firm": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404)),
+    # Members already have a firm (→ /firm/). Registering a firm is for would-be respondents:
+    # provider staff and the programme office are not (the navigation hides the link from
+    # them); letting them would make a consultant a member of a firm they may review.
+    "firm_register": Row(
+        get=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 200),
+        post=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 302),
+        data=_new_firm,
+    ),
+    "firm_invite": Row(
+        get=NOT_GET,
+        post=OWN_FIRM_OWNER,
+        data=lambda world: {"email": "new.colleague@firm-a.example"},
+    ),
+    "member_remove": Row(
+        get=NOT_GET, post=OWNER_OF_A, args=lambda world: [world.colleague_membership.pk]
+    ),
+    "join_request_decide": Row(
+        get=NOT_GET,
+        post=OWNER_OF_A,
+        args=lambda world: [world.join_request.pk],
+        data=lambda world: {"decision": "approve"},
+    ),
+    # The token is the capability: anyone holding the link sees it. Only the invitee (the
+    # outsider's address) can accept; anyone else is told why on the page.
+    "invitation": Row(
+        get=EVERYONE_200,
+        post=(200, 200, 200, 200, 200, 200, 200, 200, 302),
+        args=lambda world: [world.invitation_token],
+    ),
+    # A's members are told A already has one open; B's owner starts B's.
+    "assessment_new": Row(get=NOT_GET, post=(LOGIN, 302, 302, 302, 404, 404, 404, 404, 404)),
+    # Members resume answering; readers are sent to the report.
+    "assessment": Row(get=READ_A_REDIRECTS, args=_draft),
+    "section": Row(get=READ_A, post=WRITE_A, args=_draft_section, data=_section_post),
+    "section_changes": Row(
+        get=READ_A, args=_draft_section, query="?since=2000-01-01T00:00:00%2B00:00"
+    ),
+    "goal_save": Row(
+        get=NOT_GET,
+        post=AUTOSAVE_A,
+        args=_draft_section,
+        data=lambda world: {"goal-STR-target_level": "3", "goal-STR-relevance": "5"},
+    ),
+    "answer_save": Row(
+        get=NOT_GET,
+        post=AUTOSAVE_A,
+        args=lambda world: [world.draft.pk, "STR-01"],
+        data=lambda world: {"q-STR-01-value": "2", "q-STR-01-rev": "1"},
+    ),
+    "evidence": Row(get=READ_A, args=lambda world: [world.submitted.pk, EVIDENCE_CODE]),
+    "submit": Row(get=READ_A, post=WRITE_A, args=_draft),
+    "report": Row(get=READ_A, args=_submitted),
+    "report_pdf": Row(get=READ_A, args=_submitted),
+    # Everyone who works for a provider has a queue (the unassigned consultant's is empty).
+    "review_queue": Row(get=(LOGIN, 403, 403, 403, 200, 200, 200, 403, 403)),
+    "review": Row(get=REVIEW_A_GET, args=_submitted),
+    "review_answer": Row(
+        get=NOT_GET,
+        post=REVIEW_A_POST,
+        args=_submitted_answer,
+        data=lambda world: {"v-STR-01-action": "confirm"},
+    ),
+    "review_comment": Row(
+        get=NOT_GET,
+        post=REVIEW_A_POST,
+        args=_submitted,
+        data=lambda world: {"text": "请补充规划文件。"},
+    ),
+    "review_decide": Row(
+        get=NOT_GET,
+        post=REVIEW_A_POST,
+        args=_submitted,
+        data=lambda world: {"decision": "return", "comment": "请核对 STR-01。"},
+    ),
+    "history": Row(get=READ_A, args=_submitted),
+    # Programme-office and manager pages check the role before any lookup, so the answer
+    # (403) is the same for every firm and reveals nothing.
+    "programme": Row(get=PROGRAMME_GET),
+    "assign_provider": Row(
+        get=NOT_GET,
+        post=PROGRAMME_POST,
+        args=lambda world: [world.firm.pk],
+        data=lambda world: {f"firm-{world.firm.pk}-provider": world.firm.assignment.provider_id},
+    ),
+    "publish_version": Row(
+        get=NOT_GET, post=PROGRAMME_POST, args=lambda world: [world.questionnaire.pk]
+    ),
+    "provider": Row(get=PROVIDER_GET),
+    "assign_consultant": Row(
+        get=NOT_GET,
+        post=PROVIDER_POST,
+        args=lambda world: [world.firm.pk],
+        data=lambda world: {
+            f"firm-{world.firm.pk}-consultant": world.users["other_consultant"].pk
+        },
+    ),
+}
+
+
+def _walk(patterns, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry.url_patterns, inner)
+        else:
+            qualified = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield qualified or f"<unnamed {entry.pattern}>", entry
+
+
+def _is_exempt(name: str) -> bool:
+    return name in EXEMPT or f"{name.split(':', 1)[0]}:*" in EXEMPT
+
+
+def project_url_names() -> list[str]:
+    """Every URL name of the project outside EXEMPT (namespaced as `namespace:name`)."""
+    return [name for name, _pattern in _walk(get_resolver().url_patterns) if not _is_exempt(name)]
+
+
+def test_it_has_a_row_for_every_url_of_the_project():
+    names = project_url_names()
+    assert len(names) == len(set(names)), "two URL patterns share a name"
+    assert sorted(set(names) - set(MATRIX)) == [], "views missing from the permission matrix"
+    assert sorted(set(MATRIX) - set(names)) == [], "matrix rows for URLs that no longer exist"
+
+
+def test_it_exempts_only_djangos_own_views():
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if _is_exempt(name):
+            assert pattern.callback.__module__.startswith("django."), name
+
+
+CASES = [
+    pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
+    for name, row in MATRIX.items()
+    for method in row.methods
+    for persona in PERSONAS
+]
+
+
+@pytest.fixture
+def world(
+    settings,
+    tmp_path,
+    questionnaire,
+    firm,
+    respondent,
+    colleague,
+    other_respondent,
+    consultant,
+    other_consultant,
+    manager,
+    administrator,
+    outsider,
+) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    users = {
+        "respondent": respondent,
+        "colleague": colleague,
+        "other_respondent": other_respondent,
+        "consultant": consultant,
+        "other_consultant": other_consultant,
+        "manager": manager,
+        "administrator": administrator,
+        "outsider": outsider,
+    }
+    return build_world(users, firm, questionnaire)
+
+
+@pytest.mark.parametrize(("url_name", "method", "persona"), CASES)
+def test_it_answers_each_persona_as_the_design_says(client, world, url_name, method, persona):
+    row = MATRIX[url_name]
+    expected = row.expected(method, persona)
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    client.raise_request_exception = False
+    url = reverse(url_name, args=row.args(world)) + row.query
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, row.data(world))
+
+    login_prefix = f"{reverse('login')}?next="
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert (response.status_code, location[: len(login_prefix)]) == (302, login_prefix)
+        return
+    assert response.status_code == expected, f"{method.upper()} {url} as {persona}: {location}"
+    if expected == 302:
+        assert not location.startswith(login_prefix), "a signed-in user was sent to log in"
