@@ -16,6 +16,7 @@ Every object is firm A's (`firm`); firm B (`other_firm`) exists only through its
 added without a row here.
 """
 
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -127,7 +128,7 @@ def _new_firm(world: World) -> dict:
 
 def _section_post(world: World) -> dict:
     codes = [question.code for question in world.definition.dimension("STR").questions]
-    data = answer_post_data(world.definition, codes, __import__("random").Random(1), high=True)
+    data = answer_post_data(world.definition, codes, random.Random(1), high=True)
     data.update({"goal-STR-target_level": "4", "goal-STR-relevance": "3"})
     return data
 
@@ -230,9 +231,7 @@ MATRIX: dict[str, Row] = {
         get=NOT_GET,
         post=PROVIDER_POST,
         args=lambda world: [world.firm.pk],
-        data=lambda world: {
-            f"firm-{world.firm.pk}-consultant": world.users["other_consultant"].pk
-        },
+        data=lambda world: {f"firm-{world.firm.pk}-consultant": world.users["other_consultant"].pk},
     ),
 }
 

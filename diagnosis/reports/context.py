@@ -97,21 +97,26 @@ def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
                 "level": levels[card.level],
             }
         )
+    seen = set()
     for limit in card.limiting:
-        name = names.get(limit.code, limit.code)
-        if limit.kind == "question":
-            name = limit.code
+        if (limit.code, limit.required) in seen:
+            continue  # a critical floor and a gate can name the same dimension and floor
+        seen.add((limit.code, limit.required))
         sentences.append(
             _("To reach %(level)s, %(name)s needs at least %(required).0f; it is at %(actual).1f.")
             % {
                 "level": levels.get(limit.level, limit.level),
-                "name": name,
+                "name": names.get(limit.code, limit.code),
                 "required": limit.required,
                 "actual": limit.actual,
             }
         )
-    if not sentences and card.level < len(definition.levels):
-        sentences.append(_("Raise your overall index to reach the next level."))
+    following = next((lv for lv in definition.levels if lv.number == card.level + 1), None)
+    if following is not None and card.overall < following.min_score:
+        sentences.append(
+            _("To reach %(level)s, the overall index needs at least %(required).0f.")
+            % {"level": levels[following.number], "required": following.min_score}
+        )
     return sentences
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import re
 import socket
 import subprocess
@@ -69,11 +70,13 @@ def main() -> None:
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
         _user, assessment = respondent_with_assessment(client)
         definition = assessment.questionnaire.definition
-        by_size = sorted(definition.dimensions, key=lambda d: len(d.questions))
-        smallest, largest = by_size[0], by_size[-1]
+        largest = max(definition.dimensions, key=lambda d: len(d.questions))
+        smallest = min(definition.dimensions, key=lambda d: len(d.questions))
         measure_query_counts(client, assessment, smallest, largest)
         session_id = client.cookies["sessionid"].value
-        measure_throughput(directory, f"/assessments/{assessment.pk}/sections/", session_id, largest)
+        measure_throughput(
+            directory, f"/assessments/{assessment.pk}/sections/", session_id, largest
+        )
 
 
 def measure_query_counts(client, assessment, smallest, largest) -> None:
@@ -108,7 +111,7 @@ def measure_autosave(client, assessment, dimension) -> None:
     question = next(q for q in dimension.questions if q.depends_on is None)
     url = reverse("answer_save", args=[assessment.pk, question.code])
     Answer.objects.filter(assessment=assessment, question__code=question.code).delete()
-    counts = []
+    counts, last = [], []
     for revision, value in enumerate(_two_values(question)):
         data = {f"q-{question.code}-value": value, f"q-{question.code}-rev": str(revision)}
         response, queries = count_queries(
@@ -117,46 +120,57 @@ def measure_autosave(client, assessment, dimension) -> None:
         assert response.status_code == 200, response.content.decode()[:2000]
         explain_queries(f"autosave_queries[rev {revision}]", queries, AUTOSAVE_BUDGET)
         counts.append(len(queries))
+        last = queries
     emit("autosave_queries", max(counts), "queries")
-    comment(f"autosave: new answer {counts[0]}, changed answer {counts[1]}")
+    comment(
+        f"autosave: new answer {counts[0]}, changed answer {counts[1]}, "
+        f"of which transaction control: {transaction_statements(last)}"
+    )
 
 
 def _two_values(question) -> list[str]:
     from tests.answering import sample_value
-
-    import random
 
     rng = random.Random(3)
     return [str(sample_value(question, rng, False)), str(sample_value(question, rng, True))]
 
 
 def measure_section_save(client, assessment, dimension) -> None:
-    """A whole page POSTed twice: first creating every answer, then changing them."""
+    """A whole page POSTed three times: all answers new, half of them new (the rest
+    autosaved before), and all of them changed."""
     from django.urls import reverse
 
     from diagnosis.models import Answer
     from tests.answering import answer_post_data, goal_post_data
 
-    import random
-
     definition = assessment.questionnaire.definition
     codes = [q.code for q in dimension.questions]
-    Answer.objects.filter(assessment=assessment, question__code__in=codes).delete()
     url = reverse("section", args=[assessment.pk, dimension.code])
-    counts = []
-    for high in (False, True):
-        data = answer_post_data(definition, codes, random.Random(5), high)
-        for code in codes:
-            data[f"q-{code}-rev"] = "0" if high is False else "1"
+    counts = {}
+    for case, kept in (("new", 0), ("half new", len(codes) // 2), ("changed", len(codes))):
+        Answer.objects.filter(assessment=assessment, question__code__in=codes[kept:]).delete()
+        revisions = dict(
+            Answer.objects.filter(assessment=assessment, question__code__in=codes).values_list(
+                "question__code", "revision"
+            )
+        )
+        data = answer_post_data(definition, codes, random.Random(len(counts)), case == "changed")
+        data.update({f"q-{code}-rev": str(revisions.get(code, 0)) for code in codes})
         data.update(goal_post_data(definition))
         response, queries = count_queries(lambda data=data: client.post(url, data))
         assert response.status_code == 302, response.content.decode()[:2000]
-        explain_queries(f"section_save_queries[{high=}]", queries, SECTION_SAVE_BUDGET)
-        counts.append(len(queries))
-    emit("section_save_queries", max(counts), "queries")
-    comment(
-        f"section save of {len(codes)} answers: new answers {counts[0]}, changed {counts[1]}"
-    )
+        explain_queries(f"section_save_queries[{case}]", queries, SECTION_SAVE_BUDGET)
+        counts[case] = queries
+    emit("section_save_queries", max(len(q) for q in counts.values()), "queries")
+    summary = ", ".join(f"{case} {len(queries)}" for case, queries in counts.items())
+    comment(f"section save of {len(codes)} answers: {summary}")
+    comment(f"of which transaction control: {transaction_statements(counts['half new'])}")
+
+
+def transaction_statements(queries: list[str]) -> int:
+    """How many of the statements are BEGIN, COMMIT or savepoints (logged as queries)."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(query.upper().startswith(control) for query in queries)
 
 
 @dataclass
@@ -206,9 +220,16 @@ def measure_throughput(directory: Path, prefix: str, session_id: str, dimension)
     finally:
         ceiling_server.stop()
     comment(f"page {path}: {len(page)} bytes; wrk -t1 -c2 -d{WRK_SECONDS}s, 2 sync workers")
+    comment(load_average())
     emit("section_page_rps", section_rps, "req/s", decimals=1)
     emit("ceiling_rps", ceiling_rps, "req/s", decimals=1)
     emit("section_page_vs_ceiling", section_rps / ceiling_rps, "ratio", decimals=2)
+
+
+def load_average() -> str:
+    """The machine's load, which the requests per second depend on."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
 def free_port() -> int:

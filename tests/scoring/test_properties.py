@@ -51,7 +51,7 @@ weights = st.sampled_from([0.5, 1, 2, 3, 5])
 
 
 def options_for(values: list[Any], points: list[int]) -> tuple[Option, ...]:
-    return tuple(Option(value, score, LABEL) for value, score in zip(values, points, strict=True))
+    return tuple(Option(value, earned, LABEL) for value, earned in zip(values, points, strict=True))
 
 
 @st.composite
