@@ -268,6 +268,13 @@ def test_it_exempts_only_djangos_own_views():
             assert pattern.callback.__module__.startswith("django."), name
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Nine personas with the default PBKDF2 cost take seconds per test; the hash is not
+    what these tests are about (autouse fixtures run before the persona fixtures)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 CASES = [
     pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
     for name, row in MATRIX.items()

@@ -9,7 +9,9 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import io
 import random
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
+from pypdf import PdfReader
 
 from diagnosis.answers import clean_answer
 from diagnosis.models import Assessment, Firm, User
@@ -152,3 +155,21 @@ def submitted(assessment: Assessment, respondent: User) -> Assessment:
     """The assessment, fully answered and submitted by the respondent."""
     answer_server_side(assessment, respondent)
     return assessment_submit(assessment=assessment, user=respondent)
+
+
+def download_pdf_text(page: Page) -> str:
+    """Click the report's PDF button; return the text of the downloaded PDF, without spaces.
+
+    Text extracted from a PDF may split CJK runs with spaces or line breaks, so all
+    whitespace is removed: compare with `squeeze(expected)`.
+    """
+    with page.expect_download() as downloading:
+        page.get_by_test_id("pdf").click()
+    content = Path(downloading.value.path()).read_bytes()
+    assert content.startswith(b"%PDF-"), content[:20]
+    reader = PdfReader(io.BytesIO(content))
+    return squeeze("".join(pdf_page.extract_text() for pdf_page in reader.pages))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)

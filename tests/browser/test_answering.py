@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diagnosis.models import Answer, Assessment, User
-from tests.browser.conftest import OpenPage, click_answer, console_errors, is_autosave_of
+from tests.browser.conftest import OpenPage, click_answer, console_errors
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,21 @@ def test_it_shows_that_an_autosave_failed(
     expect(status).to_have_text(status.get_attribute("data-error-text"))
     expect(status).to_have_class(re.compile(r"\bis-error\b"))
     assert not Answer.objects.filter(assessment=assessment).exists()
+
+
+def test_it_shows_that_a_goal_autosave_failed(
+    open_page: OpenPage, assessment: Assessment, respondent: User
+):
+    page = open_page(respondent)
+    page.goto(section_url(assessment, "STR"))
+    page.route("**/sections/STR/goal/", lambda route: route.abort("connectionfailed"))
+    message = page.get_by_test_id("question-STR-01").locator(".answer-status")
+    with page.expect_request(lambda request: request.url.endswith("/goal/")):
+        page.select_option("select[name=goal-STR-target_level]", "4")
+
+    status = page.locator("#goal-STR .answer-status")
+    expect(status).to_have_text(message.get_attribute("data-error-text"))
+    expect(status).to_have_class(re.compile(r"\bis-error\b"))
 
 
 def test_it_breaks_no_content_security_rule_on_the_section_page(

@@ -37,7 +37,7 @@ def test_it_submits_once_the_last_answer_is_given_and_opens_the_report(
     page = open_page(respondent)
     page.goto(f"/assessments/{assessment.pk}/submit/")
     page.get_by_test_id("missing").get_by_role("link", name="STR-05").click()
-    click_answer(page, "STR-05", "yes")
+    click_answer(page, "STR-05", "better")
     page.goto(f"/assessments/{assessment.pk}/submit/")
     expect(page.get_by_test_id("missing")).to_have_count(0)
 

@@ -1,0 +1,140 @@
+"""SQL query budgets of the pages a respondent uses most (design.md section 6: a small
+constant number of queries whatever the questionnaire size).
+
+Each test makes one warm-up request first: the first request of a process also fills the
+per-process questionnaire caches, which a long-running worker does once.
+"""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from diagnosis.models import Answer, Assessment
+from tests.answering import answer_post_data, goal_post_data
+
+SECTION_PAGE_BUDGET = 10
+AUTOSAVE_BUDGET = 6
+SECTION_SAVE_BUDGET = 8
+REPORT_BUDGET = 12
+
+
+@pytest.fixture
+def assessment(client, respondent, questionnaire):
+    """An assessment the logged-in respondent just started."""
+    client.force_login(respondent)
+    client.post(reverse("assessment_new"))
+    return Assessment.objects.get(firm__memberships__user=respondent, status="draft")
+
+
+def largest_and_smallest(assessment):
+    dimensions = assessment.questionnaire.definition.dimensions
+    return (
+        max(dimensions, key=lambda d: len(d.questions)),
+        min(dimensions, key=lambda d: len(d.questions)),
+    )
+
+
+def save_page(client, assessment, dimension, *, seed=7, high=None):
+    """POST every answer of one section page, as the no-JavaScript form does."""
+    definition = assessment.questionnaire.definition
+    codes = [q.code for q in dimension.questions]
+    revisions = dict(
+        Answer.objects.filter(assessment=assessment).values_list("question__code", "revision")
+    )
+    data = answer_post_data(definition, codes, random.Random(seed), high)
+    data.update({f"q-{code}-rev": str(revisions.get(code, 0)) for code in codes})
+    data.update(goal_post_data(definition))
+    return client.post(reverse("section", args=[assessment.pk, dimension.code]), data)
+
+
+def answer_everything(client, assessment, *, seed, high=None):
+    for _round in range(2):  # the second pass answers questions the first one revealed
+        for dimension in assessment.questionnaire.definition.dimensions:
+            response = save_page(client, assessment, dimension, seed=seed, high=high)
+            assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def section_page_queries(client, assessment, dimension) -> int:
+    url = reverse("section", args=[assessment.pk, dimension.code])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_it_shows_a_section_page_within_the_query_budget(
+    client, assessment, django_assert_max_num_queries
+):
+    largest, _smallest = largest_and_smallest(assessment)
+    save_page(client, assessment, largest)
+    url = reverse("section", args=[assessment.pk, largest.code])
+    client.get(url)
+    with django_assert_max_num_queries(SECTION_PAGE_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f'data-testid="question-{largest.questions[0].code}"' in response.content.decode()
+
+
+def test_it_shows_section_pages_of_any_size_with_the_same_queries(client, assessment):
+    largest, smallest = largest_and_smallest(assessment)
+    assert len(largest.questions) > len(smallest.questions)
+    save_page(client, assessment, largest)
+    save_page(client, assessment, smallest)
+    assert section_page_queries(client, assessment, largest) == section_page_queries(
+        client, assessment, smallest
+    )
+
+
+@pytest.mark.parametrize("revision", [0, 1], ids=["new answer", "changed answer"])
+def test_it_autosaves_an_answer_within_the_query_budget(
+    client, assessment, django_assert_max_num_queries, revision
+):
+    url = reverse("answer_save", args=[assessment.pk, "STR-01"])
+    client.post(reverse("answer_save", args=[assessment.pk, "STR-02"]), {"q-STR-02-value": "2"})
+    if revision:
+        client.post(url, {"q-STR-01-value": "2", "q-STR-01-rev": "0"})
+    data = {"q-STR-01-value": "3", "q-STR-01-rev": str(revision)}
+    with django_assert_max_num_queries(AUTOSAVE_BUDGET):
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert Answer.objects.get(assessment=assessment, question__code="STR-01").value == 3
+
+
+def test_it_saves_a_whole_page_within_the_query_budget(
+    client, assessment, django_assert_max_num_queries
+):
+    largest, smallest = largest_and_smallest(assessment)
+    save_page(client, assessment, smallest)
+    half = [q.code for q in largest.questions[: len(largest.questions) // 2]]
+    for code in half:  # autosaved before: the page both changes and adds answers
+        question = assessment.questionnaire.definition.questions[code]
+        data = answer_post_data(assessment.questionnaire.definition, [code], random.Random(1))
+        client.post(reverse("answer_save", args=[assessment.pk, question.code]), data)
+    with django_assert_max_num_queries(SECTION_SAVE_BUDGET):
+        response = save_page(client, assessment, largest, high=True)
+    assert response.status_code == 302
+    assert Answer.objects.filter(assessment=assessment).count() == len(smallest.questions) + len(
+        largest.questions
+    )
+
+
+def test_it_shows_a_report_with_progress_within_the_query_budget(
+    client, assessment, django_assert_max_num_queries
+):
+    answer_everything(client, assessment, seed=1, high=False)
+    client.post(reverse("submit", args=[assessment.pk]))
+    client.post(reverse("assessment_new"))
+    second = Assessment.objects.get(previous=assessment)
+    answer_everything(client, second, seed=2)
+    client.post(reverse("submit", args=[second.pk]))
+    url = reverse("report", args=[second.pk])
+    client.get(url)
+    with django_assert_max_num_queries(REPORT_BUDGET):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="overall"' in response.content.decode()
+    assert response.context["report"].previous == assessment
