@@ -168,6 +168,7 @@ MAILERS = {
         else {},
     }
 }
+SEND_NOTIFICATIONS = env_bool("SEND_NOTIFICATIONS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "数字化诊断 <noreply@localhost>")
 
 # Background work (emails, PDF rendering, bulk re-scoring) goes through Django's tasks
@@ -222,5 +223,6 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
     },
 }

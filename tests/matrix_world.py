@@ -1,6 +1,9 @@
 """Firm A's objects in every state the permission matrix needs, built through the services.
 
-`build_world` returns, for the `firm` of tests/conftest.py:
+The matrix runs some four hundred requests against one set of objects, so `build_world`
+makes them once per module (see the `world` fixture) instead of through the
+function-scoped fixtures of tests/conftest.py; `_personas` mirrors those fixtures: the
+same people, firms, provider and assignment. For firm A it builds:
 - `submitted`: a complete assessment, submitted (so it has a report and can be reviewed),
   whose answer to `EVIDENCE_CODE` carries a PDF evidence file;
 - `draft`: the firm's next assessment, complete but not submitted (so it can be answered
@@ -11,11 +14,22 @@
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from diagnosis.answers import clean_answer
-from diagnosis.models import Assessment, Firm, Invitation, JoinRequest, Membership, User
+from diagnosis.models import (
+    Assessment,
+    Assignment,
+    Firm,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Provider,
+    ProviderMembership,
+    User,
+)
 from diagnosis.models import QuestionnaireVersion as Version
 from diagnosis.scoring.definition import Definition
 from diagnosis.services import firms as firm_services
@@ -26,8 +40,13 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
+from diagnosis.services.questionnaires import questionnaire_load
 from tests.answering import sample_value
-from tests.factories import make_user
+from tests.factories import make_firm, make_member, make_user
+
+BUNDLED = (
+    Path(__file__).resolve().parent.parent / "diagnosis/definitions/smart-manufacturing-v1.yaml"
+)
 
 PERSONAS = (
     "anonymous",
@@ -82,7 +101,37 @@ def answer_completely(assessment: Assessment, user: User, *, evidence_code: str 
         goal_save(assessment=assessment, dimension_code=dimension.code, target_level=4, relevance=3)
 
 
-def build_world(users: dict[str, User], firm: Firm, questionnaire: Version) -> World:
+def _personas() -> tuple[dict[str, User], Firm]:
+    """The personas of tests/conftest.py, and firm A (`firm`)."""
+    firm = make_firm(name="上海甲精密制造有限公司")
+    other_firm = make_firm(name="乙电子科技有限公司")
+    provider = Provider.objects.create(name="示范诊断服务商")
+    users = {
+        "respondent": make_member(
+            firm, Membership.Role.OWNER, email="owner@firm-a.example", name="王芳"
+        ),
+        "colleague": make_member(firm, email="colleague@firm-a.example", name="李强"),
+        "other_respondent": make_member(
+            other_firm, Membership.Role.OWNER, email="owner@firm-b.example"
+        ),
+        "consultant": make_user(email="consultant@provider.example", name="陈静"),
+        "other_consultant": make_user(email="consultant2@provider.example"),
+        "manager": make_user(email="manager@provider.example"),
+        "administrator": make_user(email="admin@programme.example", is_programme_admin=True),
+        "outsider": make_user(email="outsider@example.com"),
+    }
+    for persona in ("consultant", "other_consultant"):
+        ProviderMembership.objects.create(user=users[persona], provider=provider)
+    ProviderMembership.objects.create(
+        user=users["manager"], provider=provider, role=ProviderMembership.Role.MANAGER
+    )
+    Assignment.objects.create(firm=firm, provider=provider, consultant=users["consultant"])
+    return users, firm
+
+
+def build_world() -> World:
+    questionnaire = questionnaire_load(path=BUNDLED, publish=True).version
+    users, firm = _personas()
     owner = users["respondent"]
     submitted = assessment_start(firm=firm, user=owner)
     answer_completely(submitted, owner, evidence_code=EVIDENCE_CODE)

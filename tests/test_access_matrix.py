@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from diagnosis.models import Assessment
 from tests.answering import answer_post_data
 from tests.factories import valid_credit_code
 from tests.matrix_world import EVIDENCE_CODE, PERSONAS, World, build_world
@@ -211,7 +214,8 @@ MATRIX: dict[str, Row] = {
         get=NOT_GET,
         post=REVIEW_A_POST,
         args=_submitted,
-        data=lambda world: {"decision": "return", "comment": "请核对 STR-01。"},
+        # Signing off; returning is test_it_returns_an_assessment_while_the_next_is_open.
+        data=lambda world: {"decision": "sign_off"},
     ),
     "history": Row(get=READ_A, args=_submitted),
     # Programme-office and manager pages check the role before any lookup, so the answer
@@ -268,13 +272,6 @@ def test_it_exempts_only_djangos_own_views():
             assert pattern.callback.__module__.startswith("django."), name
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """Nine personas with the default PBKDF2 cost take seconds per test; the hash is not
-    what these tests are about (autouse fixtures run before the persona fixtures)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CASES = [
     pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
     for name, row in MATRIX.items()
@@ -283,47 +280,34 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(
-    settings,
-    tmp_path,
-    questionnaire,
-    firm,
-    respondent,
-    colleague,
-    other_respondent,
-    consultant,
-    other_consultant,
-    manager,
-    administrator,
-    outsider,
-) -> World:
-    settings.MEDIA_ROOT = tmp_path
-    users = {
-        "respondent": respondent,
-        "colleague": colleague,
-        "other_respondent": other_respondent,
-        "consultant": consultant,
-        "other_consultant": other_consultant,
-        "manager": manager,
-        "administrator": administrator,
-        "outsider": outsider,
-    }
-    return build_world(users, firm, questionnaire)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """Firm A's objects, built once for the module in a transaction rolled back at its end
+    (like Django's TestCase.setUpTestData); each test's `db` runs in a savepoint inside it.
+
+    A cheap password hasher: nine users with the default PBKDF2 cost take seconds.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize(("url_name", "method", "persona"), CASES)
-def test_it_answers_each_persona_as_the_design_says(client, world, url_name, method, persona):
+def test_it_answers_each_persona_as_the_design_says(db, client, world, url_name, method, persona):
     row = MATRIX[url_name]
     expected = row.expected(method, persona)
     if persona != "anonymous":
         client.force_login(world.users[persona])
     client.raise_request_exception = False
     url = reverse(url_name, args=row.args(world)) + row.query
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, row.data(world))
+    response = client.get(url) if method == "get" else client.post(url, row.data(world))
 
     login_prefix = f"{reverse('login')}?next="
     location = response.headers.get("Location", "")
@@ -333,3 +317,18 @@ def test_it_answers_each_persona_as_the_design_says(client, world, url_name, met
     assert response.status_code == expected, f"{method.upper()} {url} as {persona}: {location}"
     if expected == 302:
         assert not location.startswith(login_prefix), "a signed-in user was sent to log in"
+
+
+def test_it_returns_an_assessment_while_the_next_is_open(db, client, world):
+    """Firm A started its next assessment (`draft`) while `submitted` waits for review,
+    which assessment_start allows; returning `submitted` must not break the one open
+    assessment per firm rule with a server error."""
+    client.force_login(world.users["consultant"])
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("review_decide", args=[world.submitted.pk]),
+        {"decision": "return", "comment": "请核对 STR-01。"},
+    )
+    assert response.status_code == 302
+    open_statuses = Assessment.OPEN_STATUSES
+    assert Assessment.objects.filter(firm=world.firm, status__in=open_statuses).count() == 1

@@ -12,7 +12,9 @@ from diagnosis.models import Assessment, Assignment, User
 
 
 def send_email(name: str, users: list[User], context: dict) -> int:
-    """Queue one email per user; returns how many were queued."""
+    """Queue one email per user; returns how many were queued (none when switched off)."""
+    if not settings.SEND_NOTIFICATIONS:
+        return 0
     for user in users:
         send_templated_email.enqueue(name, user.email, user.language, context)
     return len(users)

@@ -136,19 +136,24 @@ def _two_values(question) -> list[str]:
 
 
 def measure_section_save(client, assessment, dimension) -> None:
-    """A whole page POSTed three times: all answers new, half of them new (the rest
-    autosaved before), and all of them changed."""
+    """A whole page POSTed three times: its first save (no answer, no goal yet), with half
+    of the answers autosaved before, and with every answer changed."""
     from django.urls import reverse
 
-    from diagnosis.models import Answer
+    from diagnosis.models import Answer, DimensionGoal
     from tests.answering import answer_post_data, goal_post_data
 
     definition = assessment.questionnaire.definition
     codes = [q.code for q in dimension.questions]
     url = reverse("section", args=[assessment.pk, dimension.code])
+    cases = (("first save", 0), ("half autosaved", len(codes) // 2), ("changed", len(codes)))
     counts = {}
-    for case, kept in (("new", 0), ("half new", len(codes) // 2), ("changed", len(codes))):
+    for case, kept in cases:
         Answer.objects.filter(assessment=assessment, question__code__in=codes[kept:]).delete()
+        if not kept:
+            DimensionGoal.objects.filter(
+                assessment=assessment, dimension__code=dimension.code
+            ).delete()
         revisions = dict(
             Answer.objects.filter(assessment=assessment, question__code__in=codes).values_list(
                 "question__code", "revision"
@@ -162,9 +167,11 @@ def measure_section_save(client, assessment, dimension) -> None:
         explain_queries(f"section_save_queries[{case}]", queries, SECTION_SAVE_BUDGET)
         counts[case] = queries
     emit("section_save_queries", max(len(q) for q in counts.values()), "queries")
-    summary = ", ".join(f"{case} {len(queries)}" for case, queries in counts.items())
+    summary = ", ".join(
+        f"{case} {len(queries)} ({transaction_statements(queries)} transaction control)"
+        for case, queries in counts.items()
+    )
     comment(f"section save of {len(codes)} answers: {summary}")
-    comment(f"of which transaction control: {transaction_statements(counts['half new'])}")
 
 
 def transaction_statements(queries: list[str]) -> int:

@@ -39,6 +39,12 @@ def largest_and_smallest(assessment):
 
 def save_page(client, assessment, dimension, *, seed=7, high=None):
     """POST every answer of one section page, as the no-JavaScript form does."""
+    data = page_data(assessment, dimension, seed=seed, high=high)
+    return client.post(reverse("section", args=[assessment.pk, dimension.code]), data)
+
+
+def page_data(assessment, dimension, *, seed=7, high=None) -> dict:
+    """The section form's POST data, with the revisions of the answers already stored."""
     definition = assessment.questionnaire.definition
     codes = [q.code for q in dimension.questions]
     revisions = dict(
@@ -47,7 +53,7 @@ def save_page(client, assessment, dimension, *, seed=7, high=None):
     data = answer_post_data(definition, codes, random.Random(seed), high)
     data.update({f"q-{code}-rev": str(revisions.get(code, 0)) for code in codes})
     data.update(goal_post_data(definition))
-    return client.post(reverse("section", args=[assessment.pk, dimension.code]), data)
+    return data
 
 
 def answer_everything(client, assessment, *, seed, high=None):
@@ -94,7 +100,9 @@ def test_it_autosaves_an_answer_within_the_query_budget(
     client, assessment, django_assert_max_num_queries, revision
 ):
     url = reverse("answer_save", args=[assessment.pk, "STR-01"])
-    client.post(reverse("answer_save", args=[assessment.pk, "STR-02"]), {"q-STR-02-value": "2"})
+    warm_up = {"q-STR-02-value": "2", "q-STR-02-rev": "0"}
+    response = client.post(reverse("answer_save", args=[assessment.pk, "STR-02"]), warm_up)
+    assert response.status_code == 200
     if revision:
         client.post(url, {"q-STR-01-value": "2", "q-STR-01-rev": "0"})
     data = {"q-STR-01-value": "3", "q-STR-01-rev": str(revision)}
@@ -110,12 +118,14 @@ def test_it_saves_a_whole_page_within_the_query_budget(
     largest, smallest = largest_and_smallest(assessment)
     save_page(client, assessment, smallest)
     half = [q.code for q in largest.questions[: len(largest.questions) // 2]]
+    definition = assessment.questionnaire.definition
     for code in half:  # autosaved before: the page both changes and adds answers
-        question = assessment.questionnaire.definition.questions[code]
-        data = answer_post_data(assessment.questionnaire.definition, [code], random.Random(1))
-        client.post(reverse("answer_save", args=[assessment.pk, question.code]), data)
+        data = answer_post_data(definition, [code], random.Random(1))
+        client.post(reverse("answer_save", args=[assessment.pk, code]), data)
+    url = reverse("section", args=[assessment.pk, largest.code])
+    data = page_data(assessment, largest, high=True)
     with django_assert_max_num_queries(SECTION_SAVE_BUDGET):
-        response = save_page(client, assessment, largest, high=True)
+        response = client.post(url, data)
     assert response.status_code == 302
     assert Answer.objects.filter(assessment=assessment).count() == len(smallest.questions) + len(
         largest.questions

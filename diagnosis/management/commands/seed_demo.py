@@ -1,11 +1,33 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 
 from diagnosis.firmdata import credit_code_check_character
-from diagnosis.models import Assignment, Firm, Membership, Provider, ProviderMembership, User
+from diagnosis.models import (
+    Assessment,
+    Assignment,
+    Firm,
+    Membership,
+    Provider,
+    ProviderMembership,
+    User,
+)
+from diagnosis.scoring.definition import Question, QuestionType
+from diagnosis.services import review
+from diagnosis.services.assessments import (
+    AnswerEntry,
+    answers_save,
+    assessment_start,
+    assessment_submit,
+    goal_save,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo accounts only
 DEMO_FIRM_CODE = "91310115MA1K4ABC2" + credit_code_check_character("91310115MA1K4ABC2")
+PEER_FIRM_CODE = "91310114MA1G7XY45" + credit_code_check_character("91310114MA1G7XY45")
 
 DEMO_USERS = [
     ("respondent@demo.example", "王芳 Wang Fang", "respondent (firm owner)"),
@@ -13,12 +35,19 @@ DEMO_USERS = [
     ("consultant@demo.example", "陈静 Chen Jing", "consultant"),
     ("manager@demo.example", "赵磊 Zhao Lei", "provider manager"),
     ("admin@demo.example", "周敏 Zhou Min", "programme administrator"),
+    (
+        "peer@demo.example",
+        "刘洋 Liu Yang",
+        "respondent of a second firm (submitted, awaiting review)",
+    ),
 ]
 
 
 class Command(BaseCommand):
     help = "Create the demo firm, provider and users (idempotent) and print their logins."
 
+    # Outermost, so that notifications queued on commit are switched off too.
+    @override_settings(SEND_NOTIFICATIONS=False)
     @transaction.atomic
     def handle(self, *args, **options) -> None:
         users = {email: self._user(email, name) for email, name, _role in DEMO_USERS}
@@ -49,11 +78,60 @@ class Command(BaseCommand):
             firm=firm,
             defaults={"provider": provider, "consultant": users["consultant@demo.example"]},
         )
+        self._history(firm, users)
         admin = users["admin@demo.example"]
         if not admin.is_programme_admin:
             admin.is_programme_admin = admin.is_staff = admin.is_superuser = True
             admin.save()
         self._print_logins()
+
+    def _history(self, firm: Firm, users: dict[str, User]) -> None:
+        """A signed-off assessment of the demo firm a year ago (so a new one shows progress)
+        and a second firm's submitted assessment waiting in the consultant's queue."""
+        if Assessment.objects.filter(firm=firm).exists():
+            return
+        respondent, consultant = users["respondent@demo.example"], users["consultant@demo.example"]
+        past = self._submitted(firm, respondent, level=2)
+        review.review_sign_off(assessment=past, consultant=consultant)
+        year_ago = timezone.now() - timedelta(days=365)
+        Assessment.objects.filter(pk=past.pk).update(
+            created_at=year_ago - timedelta(days=7), submitted_at=year_ago, validated_at=year_ago
+        )
+        peer, _ = Firm.objects.get_or_create(
+            credit_code=PEER_FIRM_CODE,
+            defaults={
+                "name": "上海示范电子科技有限公司",
+                "industry": 39,
+                "employees": 420,
+                "revenue": 36000,
+                "district": "minhang",
+            },
+        )
+        peer_owner = self._user("peer@demo.example", "刘洋 Liu Yang")
+        Membership.objects.get_or_create(
+            user=peer_owner, firm=peer, defaults={"role": Membership.Role.OWNER}
+        )
+        Assignment.objects.get_or_create(
+            firm=peer, defaults={"provider": firm.assignment.provider, "consultant": consultant}
+        )
+        self._submitted(peer, peer_owner, level=3)
+
+    def _submitted(self, firm: Firm, user: User, *, level: int) -> Assessment:
+        assessment = assessment_start(firm=firm, user=user)
+        definition = assessment.questionnaire.definition
+        entries = [
+            AnswerEntry(code=q.code, value=demo_value(q, level, index))
+            for index, q in enumerate(definition.questions.values())
+        ]
+        answers_save(assessment=assessment, user=user, entries=entries)
+        for dimension in definition.dimensions:
+            goal_save(
+                assessment=assessment,
+                dimension_code=dimension.code,
+                target_level=min(level + 2, 5),
+                relevance=3,
+            )
+        return assessment_submit(assessment=assessment, user=user)
 
     def _user(self, email: str, name: str) -> User:
         user = User.objects.filter(email=email).first()
@@ -66,3 +144,19 @@ class Command(BaseCommand):
         for email, _name, role in DEMO_USERS:
             self.stdout.write(f"  {email:28} {role}")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")
+
+
+def demo_value(question: Question, level: int, index: int):
+    """A plausible answer around maturity `level` (0–5), varied by question position."""
+    step = level + (index % 3) - 1
+    if question.type is QuestionType.LEVEL:
+        return max(0, min(5, step))
+    if question.type is QuestionType.CHOICE:
+        options = question.options
+        return options[min(len(options) - 1, max(0, (len(options) - 1) - step // 2))].value
+    if question.type is QuestionType.CHECKLIST:
+        return [item.code for item in question.items[: max(0, step)]]
+    if question.type is QuestionType.KPI:
+        band = question.bands[max(0, min(len(question.bands) - 1, step))]
+        return band.start
+    return "订单波动大、缺少既懂工艺又懂数据的人才。"
