@@ -37,6 +37,11 @@ class AssessmentState:
     def __post_init__(self) -> None:
         self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
 
+    def replace_answer(self, code: str, answer: Answer) -> None:
+        """Use a just-saved answer in place of the loaded one."""
+        self.answers[code] = answer
+        self.inputs[code] = answer_input(answer)
+
     def visible(self, question: Question) -> bool:
         return is_visible(self.definition, question.code, self.inputs)
 

@@ -12,7 +12,9 @@ from diagnosis.models import Answer, Assessment, DimensionGoal, Firm, User
 from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
+from diagnosis.services.notifications import notify_submitted
 from diagnosis.services.questionnaires import current_questionnaire
+from diagnosis.services.scoring import assessment_score
 
 
 class AssessmentError(Exception):
@@ -204,8 +206,6 @@ def submission_problems(state: AssessmentState) -> list[str]:
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
     """Freeze a complete assessment and store its self-assessed score card."""
-    from diagnosis.services.scoring import assessment_score
-
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_open:
         raise AssessmentError(_("This assessment has already been submitted."))
@@ -223,11 +223,5 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
         assessment=assessment,
         data={"status": {"before": locked.status, "after": assessment.status}},
     )
-    transaction.on_commit(lambda: _notify_submitted(assessment.pk))
+    transaction.on_commit(lambda: notify_submitted(assessment.pk))
     return assessment
-
-
-def _notify_submitted(assessment_pk: int) -> None:
-    from diagnosis.services.notifications import notify_submitted
-
-    notify_submitted(assessment_pk)

@@ -118,8 +118,7 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
         )
     result = answers_save(assessment=assessment, user=request.user, entries=[form.entry()])
-    state.answers[code] = result.answers[code]
-    state.__post_init__()
+    state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
     items = section_items(state, dimension)
     saved = next(i for i in items if i.spec.code == code)

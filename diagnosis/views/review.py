@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -72,15 +73,12 @@ def validate_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(code)s recorded.") % {"code": code})
-            return redirect(f"{_review_url(pk)}#a-{code}")
     else:
         messages.error(request, f"{code}: " + " ".join(form.error_messages()))
     return redirect(f"{_review_url(pk)}#a-{code}")
 
 
 def _review_url(pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("review", args=[pk])
 
 
