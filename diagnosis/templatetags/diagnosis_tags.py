@@ -49,3 +49,21 @@ def warning_questions(warnings) -> list[str]:
         for code in warning.questions:
             seen.setdefault(code, None)
     return list(seen)
+
+
+ACTION_LABELS = {
+    "diagnosis.assessment.started": _("Assessment started"),
+    "diagnosis.assessment.submitted": _("Submitted"),
+    "diagnosis.assessment.in_review": _("Review started"),
+    "diagnosis.assessment.returned": _("Returned to the firm"),
+    "diagnosis.assessment.validated": _("Signed off"),
+    "diagnosis.answer.validated": _("Answer validated"),
+    "diagnosis.answer.overwritten": _("Answer replaced by a colleague's later save"),
+    "diagnosis.review.commented": _("Comment added"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """A readable name for an audit action code (the code itself if unknown)."""
+    return str(ACTION_LABELS.get(action, action))
