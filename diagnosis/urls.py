@@ -25,7 +25,7 @@ urlpatterns = [
         name="section_changes",
     ),
     path("assessments/<int:pk>/sections/<str:code>/goal/", respond.goal_autosave, name="goal_save"),
-    path("assessments/<int:pk>/answers/<str:code>/", respond.answer_save, name="answer_save"),
+    path("assessments/<int:pk>/answers/<str:code>/", respond.answer_autosave, name="answer_save"),
     path("assessments/<int:pk>/evidence/<str:code>/", respond.evidence_download, name="evidence"),
     path("assessments/<int:pk>/submit/", respond.submit, name="submit"),
     # Reports

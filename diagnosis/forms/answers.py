@@ -146,18 +146,6 @@ class AnswerForm(forms.Form):
             seen_revision=data.get("rev"),
         )
 
-    def has_content(self) -> bool:
-        """Whether the input says anything (so an untouched no-JS field is not saved)."""
-        entry = self.entry()
-        return bool(
-            entry.value not in (None, [])
-            or entry.not_applicable
-            or entry.note
-            or entry.evidence
-            or entry.remove_evidence
-            or self.answer is not None
-        )
-
 
 def initial_for(answer: Answer | None) -> dict:
     if answer is None:

@@ -1,6 +1,7 @@
 """Reads about one assessment: its answers, what is visible, what is missing, progress."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import F
 
@@ -26,16 +27,25 @@ class Progress:
 
 @dataclass
 class AssessmentState:
-    """Everything about an assessment's answers that a page needs, from two queries."""
+    """Everything about an assessment's answers that a page needs."""
 
     assessment: Assessment
     definition: Definition
     answers: dict[str, Answer]
-    goals: dict[str, DimensionGoal]
     inputs: dict[str, AnswerInput] = field(init=False)
 
     def __post_init__(self) -> None:
         self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
+
+    @cached_property
+    def goals(self) -> dict[str, DimensionGoal]:
+        """The firm's goals by dimension code (one query, on first use)."""
+        return {
+            goal.dimension_code: goal
+            for goal in DimensionGoal.objects.filter(assessment=self.assessment).annotate(
+                dimension_code=F("dimension__code")
+            )
+        }
 
     def replace_answer(self, code: str, answer: Answer) -> None:
         """Use a just-saved answer in place of the loaded one."""
@@ -97,17 +107,11 @@ def answer_input(answer: Answer) -> AnswerInput:
 
 
 def assessment_state(assessment: Assessment) -> AssessmentState:
-    """Load the answers and goals of an assessment (two queries)."""
+    """Load the answers of an assessment (one query; goals load when first used)."""
     answers = {
         answer.question_code: answer
         for answer in Answer.objects.filter(assessment=assessment)
         .select_related("answered_by", "validation")
         .annotate(question_code=F("question__code"))
     }
-    goals = {
-        goal.dimension_code: goal
-        for goal in DimensionGoal.objects.filter(assessment=assessment).annotate(
-            dimension_code=F("dimension__code")
-        )
-    }
-    return AssessmentState(assessment, assessment.questionnaire.definition, answers, goals)
+    return AssessmentState(assessment, assessment.questionnaire.definition, answers)

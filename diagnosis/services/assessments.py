@@ -33,6 +33,16 @@ class AnswerEntry:
     remove_evidence: bool = False
     seen_revision: int | None = None
 
+    @property
+    def is_blank(self) -> bool:
+        """Says nothing: no value, not marked not applicable, no note, no file."""
+        return (
+            self.value in (None, "", [])
+            and not self.not_applicable
+            and not self.note
+            and self.evidence is None
+        )
+
 
 @dataclass(frozen=True)
 class Overwrite:
@@ -76,20 +86,48 @@ def assessment_start(*, firm: Firm, user: User) -> Assessment:
     return assessment
 
 
-def answers_save(*, assessment: Assessment, user: User, entries: list[AnswerEntry]) -> SaveResult:
-    """Save answers in bulk, in one transaction; the later save wins, overwrites are reported.
+ANSWER_FIELDS = [
+    "value",
+    "not_applicable",
+    "note",
+    "evidence",
+    "evidence_name",
+    "revision",
+    "answered_by",
+    "answered_at",
+]
 
-    A concurrent first save of the same answer (unique constraint) is retried once, so
-    that it becomes an ordinary overwrite.
+
+@dataclass(frozen=True)
+class GoalEntry:
+    dimension_code: str
+    target_level: int | None
+    relevance: int
+
+
+def answers_save(
+    *,
+    assessment: Assessment,
+    user: User,
+    entries: list[AnswerEntry],
+    goal: GoalEntry | None = None,
+) -> SaveResult:
+    """Save a page of answers (and its goal) with one upsert each, in one transaction.
+
+    The later save wins; answers someone else changed since the author saw them are
+    reported and logged. Blank entries for questions never answered are skipped. A
+    concurrent first save of the same answer is retried once, becoming an overwrite.
     """
     try:
-        return _answers_save(assessment, user, entries)
+        return _answers_save(assessment, user, entries, goal)
     except IntegrityError:
-        return _answers_save(assessment, user, entries)
+        return _answers_save(assessment, user, entries, goal)
 
 
 @transaction.atomic
-def _answers_save(assessment: Assessment, user: User, entries: list[AnswerEntry]) -> SaveResult:
+def _answers_save(
+    assessment: Assessment, user: User, entries: list[AnswerEntry], goal: GoalEntry | None
+) -> SaveResult:
     ids = row_ids(assessment.questionnaire).questions
     now = timezone.now()
     existing = {
@@ -99,35 +137,75 @@ def _answers_save(assessment: Assessment, user: User, entries: list[AnswerEntry]
         .filter(assessment=assessment, question_id__in=[ids[e.code] for e in entries])
     }
     result = SaveResult()
-    to_create, to_update = [], []
     for entry in entries:
         answer = existing.get(ids[entry.code])
         if answer is None:
+            if entry.is_blank:
+                continue
             answer = Answer(assessment=assessment, question_id=ids[entry.code], revision=0)
-            to_create.append(answer)
         else:
-            overwrite = _overwrite(answer, entry, user)
-            if overwrite:
-                result.overwrites.append(overwrite)
-            to_update.append(answer)
+            _note_overwrite(result, answer, entry)
         _apply(answer, entry, user, now)
         answer.question_code = entry.code
         result.answers[entry.code] = answer
-    Answer.objects.bulk_create(to_create)
-    if to_update:
-        Answer.objects.bulk_update(
-            to_update,
-            [
-                "value",
-                "not_applicable",
-                "note",
-                "evidence",
-                "evidence_name",
-                "revision",
-                "answered_by",
-                "answered_at",
-            ],
+    if result.answers:
+        for answer in result.answers.values():
+            answer.pk = None  # new and existing rows alike: one INSERT … ON CONFLICT UPDATE
+        Answer.objects.bulk_create(
+            list(result.answers.values()),
+            update_conflicts=True,
+            unique_fields=["assessment", "question"],
+            update_fields=ANSWER_FIELDS,
         )
+    if goal is not None:
+        _goal_upsert(assessment, goal)
+    _log_overwrites(assessment, user, result)
+    return result
+
+
+def answer_save(
+    *, assessment: Assessment, user: User, entry: AnswerEntry, current: Answer | None
+) -> SaveResult:
+    """Save one answer with a single statement when nobody wrote it meanwhile.
+
+    `current` is the answer as the caller read it. The write only succeeds if the stored
+    revision is still that one (optimistic locking); otherwise, or if someone created the
+    answer first, it falls back to the locking bulk path.
+    """
+    answer = current or Answer(
+        assessment=assessment,
+        question_id=row_ids(assessment.questionnaire).questions[entry.code],
+        revision=0,
+    )
+    result = SaveResult()
+    if current is not None:
+        _note_overwrite(result, current, entry)
+    read_revision = answer.revision
+    _apply(answer, entry, user, timezone.now())
+    answer.question_code = entry.code
+    if current is None:
+        try:
+            answer.save(force_insert=True)
+        except IntegrityError:
+            return answers_save(assessment=assessment, user=user, entries=[entry])
+    else:
+        values = {field: getattr(answer, field) for field in ANSWER_FIELDS}
+        values["evidence"] = answer.evidence.name or ""
+        written = Answer.objects.filter(pk=answer.pk, revision=read_revision).update(**values)
+        if not written:
+            return answers_save(assessment=assessment, user=user, entries=[entry])
+    result.answers[entry.code] = answer
+    _log_overwrites(assessment, user, result)
+    return result
+
+
+def _note_overwrite(result: SaveResult, answer: Answer, entry: AnswerEntry) -> None:
+    overwrite = _overwrite(answer, entry)
+    if overwrite:
+        result.overwrites.append(overwrite)
+
+
+def _log_overwrites(assessment: Assessment, user: User, result: SaveResult) -> None:
     for overwrite in result.overwrites:
         audit_log(
             "diagnosis.answer.overwritten",
@@ -141,10 +219,9 @@ def _answers_save(assessment: Assessment, user: User, entries: list[AnswerEntry]
                 "after": result.answers[overwrite.code].value,
             },
         )
-    return result
 
 
-def _overwrite(answer: Answer, entry: AnswerEntry, user: User) -> Overwrite | None:
+def _overwrite(answer: Answer, entry: AnswerEntry) -> Overwrite | None:
     """An Overwrite if the stored answer changed since the author saw it and now differs."""
     if entry.seen_revision is None or entry.seen_revision == answer.revision:
         return None
@@ -174,19 +251,28 @@ def _apply(answer: Answer, entry: AnswerEntry, user: User, now) -> None:
     answer.answered_at = now
 
 
-@transaction.atomic
 def goal_save(
     *, assessment: Assessment, dimension_code: str, target_level: int | None, relevance: int
-) -> DimensionGoal:
-    """Store the firm's target level and relevance (1–5) for one dimension."""
-    dimension_id = row_ids(assessment.questionnaire).dimensions[dimension_code]
-    goal, _created = DimensionGoal.objects.update_or_create(
-        assessment=assessment,
-        dimension_id=dimension_id,
-        defaults={"target_level": target_level, "relevance": relevance},
+) -> None:
+    """Store the firm's target level and relevance (1–5) for one dimension (one upsert)."""
+    _goal_upsert(assessment, GoalEntry(dimension_code, target_level, relevance))
+
+
+def _goal_upsert(assessment: Assessment, goal: GoalEntry) -> None:
+    dimension_id = row_ids(assessment.questionnaire).dimensions[goal.dimension_code]
+    DimensionGoal.objects.bulk_create(
+        [
+            DimensionGoal(
+                assessment=assessment,
+                dimension_id=dimension_id,
+                target_level=goal.target_level,
+                relevance=goal.relevance,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "dimension"],
+        update_fields=["target_level", "relevance", "updated_at"],
     )
-    goal.dimension_code = dimension_code
-    return goal
 
 
 def submission_problems(state: AssessmentState) -> list[str]:

@@ -17,6 +17,8 @@ from diagnosis.permissions import get_assessment_for_user
 from diagnosis.queries.assessments import assessment_state
 from diagnosis.services.assessments import (
     AssessmentError,
+    GoalEntry,
+    answer_save,
     answers_save,
     assessment_submit,
     goal_save,
@@ -52,31 +54,46 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    write = request.method == "POST"
-    assessment, access = get_assessment_for_user(request.user, pk, write=write)
+    if request.method == "POST":
+        return _section_save(request, pk, code)
+    assessment, access = get_assessment_for_user(request.user, pk)
     state = assessment_state(assessment)
     dimension = _dimension_or_404(state.definition, code)
-    data, files = (request.POST, request.FILES) if write else (None, None)
-    items = section_items(state, dimension, data=data, files=files)
     goal = state.goals.get(code)
-    goal_form = GoalForm(
-        state.definition,
-        code,
-        data=data,
-        initial={"target_level": goal.target_level, "relevance": goal.relevance} if goal else None,
+    initial = {"target_level": goal.target_level, "relevance": goal.relevance} if goal else None
+    goal_form = GoalForm(state.definition, code, initial=initial)
+    return _render_section(request, assessment, access, state, dimension, goal_form)
+
+
+def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The no-JavaScript save of a whole page: valid answers are kept even if some are not."""
+    assessment, access = get_assessment_for_user(request.user, pk, write=True)
+    definition = assessment.questionnaire.definition
+    dimension = _dimension_or_404(definition, code)
+    forms = [AnswerForm(q, data=request.POST, files=request.FILES) for q in dimension.questions]
+    goal_form = GoalForm(definition, code, data=request.POST)
+    answers_save(
+        assessment=assessment,
+        user=request.user,
+        entries=[form.entry() for form in forms if form.is_valid()],
+        goal=GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None,
     )
-    if write:
-        entries = [i.form.entry() for i in items if i.form.is_valid() and i.form.has_content()]
-        answers_save(assessment=assessment, user=request.user, entries=entries)
-        if goal_form.is_valid():
-            goal_save(assessment=assessment, dimension_code=code, **goal_form.cleaned_data)
-        if all(i.form.is_valid() for i in items) and goal_form.is_valid():
-            messages.success(request, _("Your answers are saved."))
-            target = _next_code(state.definition, code) if "next" in request.POST else code
-            return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
-        state = assessment_state(assessment)
-        items = section_items(state, dimension, data=data, files=files)
-        messages.error(request, _("Some answers were not saved: please correct them below."))
+    if all(form.is_valid() for form in forms) and goal_form.is_valid():
+        messages.success(request, _("Your answers are saved."))
+        target = _next_code(definition, code) if "next" in request.POST else code
+        return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
+    messages.error(request, _("Some answers were not saved: please correct them below."))
+    state = assessment_state(assessment)
+    items = section_items(state, dimension, data=request.POST, files=request.FILES)
+    return _render_section(
+        request, assessment, access, state, dimension, goal_form, items=items, status=400
+    )
+
+
+def _render_section(
+    request, assessment, access, state, dimension, goal_form, *, items=None, status=200
+) -> HttpResponse:
+    definition = state.definition
     return render(
         request,
         SECTION,
@@ -85,14 +102,14 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "access": access,
             "state": state,
             "dimension": dimension,
-            "items": items,
+            "items": items if items is not None else section_items(state, dimension),
             "goal_form": goal_form,
             "writable": access.is_member and assessment.is_open,
             "sync_since": timezone.now().isoformat(),
-            "next_code": _next_code(state.definition, code),
-            "previous_code": _next_code(state.definition, code, step=-1),
+            "next_code": _next_code(definition, dimension.code),
+            "previous_code": _next_code(definition, dimension.code, step=-1),
         },
-        status=400 if write else 200,
+        status=status,
     )
 
 
@@ -104,7 +121,7 @@ def _next_code(definition, code: str, step: int = 1) -> str | None:
 
 @login_required
 @require_POST
-def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Autosave one answer (htmx); returns the question and what its change affects."""
     assessment, _access = get_assessment_for_user(request.user, pk, write=True)
     state = assessment_state(assessment)
@@ -117,7 +134,12 @@ def answer_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return render(
             request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
         )
-    result = answers_save(assessment=assessment, user=request.user, entries=[form.entry()])
+    result = answer_save(
+        assessment=assessment,
+        user=request.user,
+        entry=form.entry(),
+        current=state.answers.get(code),
+    )
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
     items = section_items(state, dimension)

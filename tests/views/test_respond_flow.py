@@ -138,6 +138,7 @@ def test_it_submits_a_complete_assessment_and_shows_the_report(client, started):
 def test_it_keeps_a_submitted_assessment_read_only(client, started):
     answer_everything(client, started, high=True)
     client.post(reverse("submit", args=[started.pk]))
+    client.cookies["django_language"] = "en"
     response = client.post(
         reverse("answer_save", args=[started.pk, "STR-01"]),
         {"q-STR-01-value": "0", "q-STR-01-rev": "1"},
