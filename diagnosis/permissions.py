@@ -177,3 +177,11 @@ def get_managed_assignment(user: User, firm_pk: int) -> Assignment:
     if assignment is None:
         raise Http404
     return assignment
+
+
+def require_possible_respondent(user: User) -> None:
+    """403 for provider staff and the programme office: they review firms, not answer for one."""
+    if is_consultant(user) or user.is_programme_admin:
+        raise PermissionDenied(
+            _("Diagnosis providers' staff and the programme office cannot register a firm.")
+        )

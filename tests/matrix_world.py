@@ -12,6 +12,8 @@ same people, firms, provider and assignment. For firm A it builds:
   colleague's membership, for the owner's actions.
 """
 
+import copy
+import functools
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from diagnosis.answers import clean_answer
+from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import (
     Assessment,
     Assignment,
@@ -153,3 +156,14 @@ def build_world() -> World:
         invitation=invitation,
         invitation_token=token,
     )
+
+
+@functools.cache
+def _definition_data(path: str) -> dict:
+    return read_definition_data(path)
+
+
+def cached_definition_data(path) -> dict:
+    """read_definition_data, parsed once per process: the bundled YAML takes about half a
+    second to parse, which the `questionnaire` fixture would pay in every test."""
+    return copy.deepcopy(_definition_data(str(path)))

@@ -84,22 +84,23 @@ class Row:
 #   anonymous, respondent (owner of A), colleague (of A), other_respondent (owner of B),
 #   consultant (assigned to A), other_consultant (same provider, not assigned to A),
 #   manager (of A's provider), administrator (programme office), outsider (no role)
-#
-#                   anon  resp  coll  B     cons  ocons mgr   admin outsdr
-EVERYONE_200 = (200, 200, 200, 200, 200, 200, 200, 200, 200)
-NOT_GET = (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)  # a POST-only view
-READ_A = (LOGIN, 200, 200, 404, 200, 404, 200, 200, 404)
+# fmt: off
+#                  anon   resp coll B    cons ocons mgr admin outsider
+EVERYONE_200     = (200,  200, 200, 200, 200, 200, 200, 200, 200)
+NOT_GET          = (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)  # a POST-only view
+READ_A           = (LOGIN, 200, 200, 404, 200, 404, 200, 200, 404)
 READ_A_REDIRECTS = (LOGIN, 302, 302, 404, 302, 404, 302, 302, 404)
-WRITE_A = (LOGIN, 302, 302, 404, 403, 404, 403, 403, 404)
-AUTOSAVE_A = (LOGIN, 200, 200, 404, 403, 404, 403, 403, 404)
-REVIEW_A_GET = (LOGIN, 403, 403, 404, 200, 404, 403, 403, 404)
-REVIEW_A_POST = (LOGIN, 403, 403, 404, 302, 404, 403, 403, 404)
-OWNER_OF_A = (LOGIN, 302, 403, 404, 404, 404, 404, 404, 404)
-OWN_FIRM_OWNER = (LOGIN, 302, 403, 302, 404, 404, 404, 404, 404)  # B's owner acts on B
-PROGRAMME_GET = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403)
-PROGRAMME_POST = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403)
-PROVIDER_GET = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403)
-PROVIDER_POST = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403)
+WRITE_A          = (LOGIN, 302, 302, 404, 403, 404, 403, 403, 404)
+AUTOSAVE_A       = (LOGIN, 200, 200, 404, 403, 404, 403, 403, 404)
+REVIEW_A_GET     = (LOGIN, 403, 403, 404, 200, 404, 403, 403, 404)
+REVIEW_A_POST    = (LOGIN, 403, 403, 404, 302, 404, 403, 403, 404)
+OWNER_OF_A       = (LOGIN, 302, 403, 404, 404, 404, 404, 404, 404)
+OWN_FIRM_OWNER   = (LOGIN, 302, 403, 302, 404, 404, 404, 404, 404)  # B's owner acts on B
+PROGRAMME_GET    = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403)
+PROGRAMME_POST   = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403)
+PROVIDER_GET     = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403)
+PROVIDER_POST    = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403)
+# fmt: on
 
 
 def _draft(world: World) -> list:

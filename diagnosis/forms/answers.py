@@ -6,6 +6,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -87,8 +88,8 @@ def validate_evidence(upload) -> None:
         )
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            _("The file is larger than %(limit)d MB.")
-            % {"limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            _("The file is larger than %(limit)s.")
+            % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
             code="file_size",
         )
     head = upload.read(8)
@@ -113,7 +114,9 @@ class AnswerForm(forms.Form):
         label=_("Evidence file"), required=False, validators=[validate_evidence]
     )
     remove_evidence = forms.BooleanField(label=_("Remove the evidence file"), required=False)
-    rev = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # The revision the author saw. Always rendered, so it also marks the question as
+    # present in a POST; an unreadable value just means "unknown".
+    rev = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
     def __init__(self, question: Question, answer: Answer | None = None, **kwargs):
         kwargs.setdefault("prefix", f"q-{question.code}")
@@ -133,6 +136,15 @@ class AnswerForm(forms.Form):
 
     def clean_value(self):
         return clean_answer(self.question, self.cleaned_data.get("value"))
+
+    def clean_rev(self) -> int | None:
+        raw = self.cleaned_data.get("rev") or ""
+        return int(raw) if raw.isdigit() else None
+
+    @property
+    def submitted(self) -> bool:
+        """Whether the POST carried this question at all (its hidden revision field)."""
+        return self.is_bound and self.add_prefix("rev") in self.data
 
     def entry(self) -> AnswerEntry:
         data = self.cleaned_data

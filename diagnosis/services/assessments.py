@@ -1,6 +1,8 @@
 """Writes on assessments: start, save answers and goals, submit."""
 
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -241,8 +243,10 @@ def _apply(answer: Answer, entry: AnswerEntry, user: User, now) -> None:
     answer.not_applicable = entry.not_applicable
     answer.note = entry.note
     if entry.evidence is not None:
-        answer.evidence.save(entry.evidence.name, entry.evidence, save=False)
-        answer.evidence_name = entry.evidence.name[:200]
+        # Stored under a random name: users' file names may be long, odd or hostile.
+        suffix = Path(entry.evidence.name).suffix.lower()[:10]
+        answer.evidence.save(uuid.uuid4().hex + suffix, entry.evidence, save=False)
+        answer.evidence_name = Path(entry.evidence.name).name[-200:]
     elif entry.remove_evidence:
         answer.evidence = ""
         answer.evidence_name = ""

@@ -138,6 +138,17 @@ def review_return(*, assessment: Assessment, consultant: User, comment: str) -> 
     if not comment.strip():
         raise ReviewError(_("Tell the firm what to change when you return the assessment."))
     _lock(assessment)
+    if (
+        Assessment.objects.filter(firm=assessment.firm, status__in=Assessment.OPEN_STATUSES)
+        .exclude(pk=assessment.pk)
+        .exists()
+    ):
+        raise ReviewError(
+            _(
+                "The firm has already started a new assessment, so this one cannot be "
+                "returned; you can still sign it off."
+            )
+        )
     ReviewComment.objects.create(
         assessment=assessment, author=consultant, text=comment.strip(), created_at=timezone.now()
     )

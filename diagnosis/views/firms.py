@@ -7,13 +7,18 @@ from django.views.decorators.http import require_POST
 
 from diagnosis.forms.firms import FirmForm, InviteForm
 from diagnosis.models import Assessment, Firm, JoinRequest, Membership
-from diagnosis.permissions import get_firm_for_user, membership_for
+from diagnosis.permissions import (
+    get_firm_for_user,
+    membership_for,
+    require_possible_respondent,
+)
 from diagnosis.services import firms as firm_services
 from diagnosis.services.assessments import AssessmentError, assessment_start
 
 
 @login_required
 def firm_register(request: HttpRequest) -> HttpResponse:
+    require_possible_respondent(request.user)
     if membership_for(request.user):
         return redirect("firm")
     form = FirmForm(request.POST or None)

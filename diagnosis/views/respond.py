@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,10 +75,10 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     answers_save(
         assessment=assessment,
         user=request.user,
-        entries=[form.entry() for form in forms if form.is_valid()],
+        entries=[form.entry() for form in forms if form.submitted and form.is_valid()],
         goal=GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None,
     )
-    if all(form.is_valid() for form in forms) and goal_form.is_valid():
+    if all(form.is_valid() for form in forms if form.submitted) and goal_form.is_valid():
         messages.success(request, _("Your answers are saved."))
         target = _next_code(definition, code) if "next" in request.POST else code
         return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
@@ -129,6 +129,10 @@ def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if question is None:
         raise Http404
     form = AnswerForm(question, state.answers.get(code), data=request.POST, files=request.FILES)
+    if not form.submitted:
+        return HttpResponseBadRequest(
+            _("The request carries no answer for %(code)s.") % {"code": code}
+        )
     if not form.is_valid():
         item = QuestionItem.build(state, question, form)
         return render(

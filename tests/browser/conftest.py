@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Response,
+    expect,
+)
 from pypdf import PdfReader
 
 from diagnosis.answers import clean_answer
@@ -45,6 +52,7 @@ CHROMIUM_ARGS = [
 ]
 # Long enough for a PDF rendered on a busy 2-core machine, short enough to fail fast.
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 OpenPage = Callable[..., Page]
 

@@ -109,8 +109,9 @@ def test_it_breaks_no_content_security_rule_on_the_section_page(
     errors = console_errors(page)
     page.goto(section_url(assessment, "OPS"))
     click_answer(page, "OPS-02", "yes")
-    with page.expect_response(lambda r: "/goal/" in r.url):
+    with page.expect_response(lambda response: response.url.endswith("/goal/")):
         page.select_option("select[name=goal-OPS-target_level]", "4")
+    expect(page.locator("#goal-OPS .answer-status .text-success")).to_be_visible()
 
     violations = [text for text in errors if "Content Security Policy" in text]
     assert violations == []

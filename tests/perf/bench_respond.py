@@ -137,7 +137,8 @@ def _two_values(question) -> list[str]:
 
 def measure_section_save(client, assessment, dimension) -> None:
     """A whole page POSTed three times: its first save (no answer, no goal yet), with half
-    of the answers autosaved before, and with every answer changed."""
+    of the answers autosaved before (no goal yet), and with every answer and the goal
+    changed."""
     from django.urls import reverse
 
     from diagnosis.models import Answer, DimensionGoal
@@ -150,7 +151,7 @@ def measure_section_save(client, assessment, dimension) -> None:
     counts = {}
     for case, kept in cases:
         Answer.objects.filter(assessment=assessment, question__code__in=codes[kept:]).delete()
-        if not kept:
+        if kept < len(codes):
             DimensionGoal.objects.filter(
                 assessment=assessment, dimension__code=dimension.code
             ).delete()
@@ -167,11 +168,9 @@ def measure_section_save(client, assessment, dimension) -> None:
         explain_queries(f"section_save_queries[{case}]", queries, SECTION_SAVE_BUDGET)
         counts[case] = queries
     emit("section_save_queries", max(len(q) for q in counts.values()), "queries")
-    summary = ", ".join(
-        f"{case} {len(queries)} ({transaction_statements(queries)} transaction control)"
-        for case, queries in counts.items()
-    )
-    comment(f"section save of {len(codes)} answers: {summary}")
+    summary = ", ".join(f"{case} {len(queries)}" for case, queries in counts.items())
+    control = "/".join(str(transaction_statements(queries)) for queries in counts.values())
+    comment(f"section save, {len(codes)} answers: {summary}; transaction control {control}")
 
 
 def transaction_statements(queries: list[str]) -> int:
