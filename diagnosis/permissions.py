@@ -8,7 +8,7 @@ revealed); a user who may see but not change gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -101,13 +101,7 @@ def get_assessment_for_user(
     """
     if not user.is_authenticated:
         raise Http404
-    assessment = (
-        assessments_visible_to(user)
-        .select_related("firm", "questionnaire")
-        .defer("questionnaire__snapshot")
-        .filter(pk=pk)
-        .first()
-    )
+    assessment = _as_member(user, pk) or _as_staff(user, pk)
     if assessment is None:
         raise Http404
     access = Access(
@@ -125,6 +119,33 @@ def get_assessment_for_user(
                 _("This assessment has been submitted and can no longer be changed.")
             )
     return assessment, access
+
+
+def _as_member(user: User, pk: int) -> Assessment | None:
+    """The assessment if the user answers for its firm: the common, cheap case."""
+    assessment = (
+        Assessment.objects.select_related("firm", "questionnaire")
+        .defer("questionnaire__snapshot")
+        .filter(pk=pk, firm__memberships__user=user)
+        .annotate(member_role=F("firm__memberships__role"))
+        .first()
+    )
+    if assessment is not None:
+        assessment.is_member = True
+        assessment.is_owner = assessment.member_role == Membership.Role.OWNER
+        assessment.is_consultant = assessment.is_manager = False
+    return assessment
+
+
+def _as_staff(user: User, pk: int) -> Assessment | None:
+    """The assessment if a consultant, provider manager or administrator may see it."""
+    return (
+        assessments_visible_to(user)
+        .select_related("firm", "questionnaire")
+        .defer("questionnaire__snapshot")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def get_review_for_user(user: User, pk: int) -> Assessment:

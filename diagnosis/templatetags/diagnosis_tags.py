@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from diagnosis.forms.widgets import options_html
 from diagnosis.scoring.definition import Text
 
 register = template.Library()
@@ -67,3 +68,14 @@ ACTION_LABELS = {
 def action_label(action: str) -> str:
     """A readable name for an audit action code (the code itself if unknown)."""
     return str(ACTION_LABELS.get(action, action))
+
+
+@register.simple_tag
+def question_options(item, writable: bool):
+    """The option inputs of a level, choice or checklist question (see forms/widgets.py)."""
+    return options_html(
+        item.spec,
+        item.form["value"].value(),
+        language=get_language() or "zh-hans",
+        writable=writable,
+    )

@@ -58,7 +58,7 @@ def test_it_keeps_valid_answers_when_a_page_has_an_invalid_one(client, responden
     client.force_login(respondent)
     response = client.post(
         reverse("section", args=[draft.pk, "STR"]),
-        {"q-STR-01-value": "3", "q-STR-04-value": "not a number"},
+        {"q-STR-01-value": "3", "q-STR-01-rev": "0", "q-STR-04-value": "x", "q-STR-04-rev": "0"},
     )
     assert response.status_code == 400
     assert draft.answers.get(question__code="STR-01").value == 3
