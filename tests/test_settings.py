@@ -19,7 +19,8 @@ PRODUCTION = {
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CI"}}
+    ignored = {"DEBUG", "SECRET_KEY", "CI", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the browser tests set it
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
