@@ -38,7 +38,7 @@ def radar_svg(labels: list[str], series: list[Series], *, size: int = 420) -> st
     cx = cy = size / 2
     radius = size / 2 - 80
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size + 30}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-80 0 {size + 160} {size + 30}" '
         f'width="100%" role="img" class="chart chart-radar" font-family="sans-serif">'
     ]
     for ring in (20, 40, 60, 80, 100):
@@ -78,16 +78,16 @@ def radar_svg(labels: list[str], series: list[Series], *, size: int = 420) -> st
             f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
             f'stroke="{colour}" stroke-width="2"{dash}><title>{escape(item.name)}</title></polygon>'
         )
-    parts.append(_legend(series, y=size + 12, width=size))
+    parts.append(_legend(series, y=size + 12, width=size, left=-70))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _legend(series: list[Series], *, y: float, width: float) -> str:
+def _legend(series: list[Series], *, y: float, width: float, left: float = 10) -> str:
     step = width / max(len(series), 1)
     items = []
     for index, item in enumerate(series):
-        x = 10 + index * step
+        x = left + index * step
         colour = PALETTE.get(item.key, "#000")
         dash = ' stroke-dasharray="4 3"' if item.dashed else ""
         items.append(
@@ -105,7 +105,7 @@ def bar_svg(
     label_width = 190
     bar_area = width - label_width - 50
     count = max(len(series), 1)
-    height = len(labels) * row_height * count + 40
+    height = len(labels) * row_height * count + 50
     thickness = max(6, (row_height - 6))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
@@ -114,8 +114,8 @@ def bar_svg(
     for tick in (0, 25, 50, 75, 100):
         x = label_width + bar_area * tick / 100
         parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 30}" stroke="#e9ecef"/>'
-            f'<text x="{x:.1f}" y="{height - 16}" font-size="9" text-anchor="middle" '
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 40}" stroke="#e9ecef"/>'
+            f'<text x="{x:.1f}" y="{height - 26}" font-size="9" text-anchor="middle" '
             f'fill="#6c757d">{tick}</text>'
         )
     for row, label in enumerate(labels):
@@ -137,6 +137,6 @@ def bar_svg(
                 f'<text x="{label_width + bar + 4:.1f}" y="{y + thickness - 5}" font-size="10" '
                 f'fill="#212529">{value:.0f}</text>'
             )
-    parts.append(_legend(series, y=height - 4, width=width))
+    parts.append(_legend(series, y=height - 10, width=width))
     parts.append("</svg>")
     return "".join(parts)
