@@ -38,6 +38,14 @@ def firm_register(*, user: User, **fields) -> Firm:
     return firm
 
 
+def firm_register_or_join(*, user: User, **fields) -> Firm | JoinRequest:
+    """Register the firm, or, if its credit code is already registered, ask to join it."""
+    existing = Firm.objects.filter(credit_code=fields["credit_code"]).first()
+    if existing is not None:
+        return firm_request_join(user=user, firm=existing)
+    return firm_register(user=user, **fields)
+
+
 @transaction.atomic
 def firm_request_join(*, user: User, firm: Firm) -> JoinRequest:
     """Ask the firm's owners to let `user` join; repeated asks reuse the pending request."""

@@ -185,6 +185,13 @@ def _self_overall(assessment: Assessment) -> float | None:
     )
 
 
+def assignment_set_provider(*, firm: Firm, provider: Provider, actor: User) -> Assignment:
+    """Assign a firm to a provider; its consultant stays only if the provider is unchanged."""
+    current = Assignment.objects.filter(firm=firm).select_related("consultant").first()
+    keep = current.consultant if current and current.provider_id == provider.pk else None
+    return assignment_set(firm=firm, provider=provider, consultant=keep, actor=actor)
+
+
 @transaction.atomic
 def assignment_set(
     *, firm: Firm, provider: Provider, consultant: User | None, actor: User

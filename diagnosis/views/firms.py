@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnosis.forms.firms import FirmForm, InviteForm
-from diagnosis.models import Assessment, Firm, JoinRequest, Membership
+from diagnosis.models import Assessment, JoinRequest, Membership
 from diagnosis.permissions import (
     get_firm_for_user,
     membership_for,
@@ -23,20 +23,18 @@ def firm_register(request: HttpRequest) -> HttpResponse:
         return redirect("firm")
     form = FirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        existing = Firm.objects.filter(credit_code=form.cleaned_data["credit_code"]).first()
         try:
-            if existing:
-                firm_services.firm_request_join(user=request.user, firm=existing)
-                messages.info(
-                    request,
-                    _("%(firm)s is already registered. We have asked its owner to let you join.")
-                    % {"firm": existing.name},
-                )
-                return redirect("home")
-            firm_services.firm_register(user=request.user, **form.cleaned_data)
+            outcome = firm_services.firm_register_or_join(user=request.user, **form.cleaned_data)
         except firm_services.FirmError as error:
             form.add_error(None, str(error))
         else:
+            if isinstance(outcome, JoinRequest):
+                messages.info(
+                    request,
+                    _("%(firm)s is already registered. We have asked its owner to let you join.")
+                    % {"firm": outcome.firm.name},
+                )
+                return redirect("home")
             messages.success(request, _("Your firm is registered. You can start the assessment."))
             return redirect("firm")
     return render(request, "diagnosis/firms/register.html", {"form": form})

@@ -15,7 +15,7 @@ from diagnosis.permissions import (
     require_provider_manager,
 )
 from diagnosis.services.questionnaires import questionnaire_publish
-from diagnosis.services.review import ReviewError, assignment_set
+from diagnosis.services.review import ReviewError, assignment_set, assignment_set_provider
 
 
 @login_required
@@ -42,14 +42,8 @@ def assign_provider(request: HttpRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(Firm, pk=pk)
     form = ProviderAssignmentForm(request.POST, firm=firm)
     if form.is_valid():
-        current = Assignment.objects.filter(firm=firm).first()
-        keep = (
-            current.consultant
-            if current and current.provider == form.cleaned_data["provider"]
-            else None
-        )
-        assignment_set(
-            firm=firm, provider=form.cleaned_data["provider"], consultant=keep, actor=request.user
+        assignment_set_provider(
+            firm=firm, provider=form.cleaned_data["provider"], actor=request.user
         )
         messages.success(request, _("%(firm)s assigned.") % {"firm": firm.name})
     else:
