@@ -134,7 +134,7 @@ def _answers_save(
     now = timezone.now()
     existing = {
         answer.question_id: answer
-        for answer in Answer.objects.select_for_update()
+        for answer in Answer.objects.select_for_update(of=("self",))
         .select_related("answered_by")
         .filter(assessment=assessment, question_id__in=[ids[e.code] for e in entries])
     }
