@@ -11,7 +11,7 @@ from diagnosis.scoring.definition import Dimension, Question
 @dataclass
 class QuestionItem:
     spec: Question
-    form: AnswerForm
+    form: AnswerForm | None
     answer: Answer | None
     visible: bool
     answered: bool
@@ -21,7 +21,9 @@ class QuestionItem:
     overwrite: object = None
 
     @classmethod
-    def build(cls, state: AssessmentState, spec: Question, form: AnswerForm) -> "QuestionItem":
+    def build(
+        cls, state: AssessmentState, spec: Question, form: AnswerForm | None
+    ) -> "QuestionItem":
         return cls(
             spec=spec,
             form=form,
@@ -45,14 +47,17 @@ def _triggers(state: AssessmentState, spec: Question) -> frozenset[str]:
 
 
 def section_items(
-    state: AssessmentState, dimension: Dimension, *, data=None, files=None
+    state: AssessmentState, dimension: Dimension, *, data=None, files=None, only=None
 ) -> list[QuestionItem]:
-    """The dimension's questions in order, with forms bound to `data` when given."""
-    return [
-        QuestionItem.build(
-            state,
-            spec,
-            AnswerForm(spec, state.answers.get(spec.code), data=data, files=files),
-        )
-        for spec in dimension.questions
-    ]
+    """The dimension's questions in order, with forms bound to `data` when given.
+
+    `only(item)`, when given, keeps just the items it accepts; their forms are built
+    after the check, so skipped questions cost nothing.
+    """
+    items = []
+    for spec in dimension.questions:
+        item = QuestionItem.build(state, spec, form=None)
+        if only is None or only(item):
+            item.form = AnswerForm(spec, item.answer, data=data, files=files)
+            items.append(item)
+    return items

@@ -146,12 +146,14 @@ def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
-    items = section_items(state, dimension)
-    saved = next(i for i in items if i.spec.code == code)
+    # Only the saved question and those whose visibility hangs on it are sent back.
+    saved, *dependents = section_items(
+        state, dimension, only=lambda item: item.spec.code == code or item.depends_on(code)
+    )
     saved.just_saved = True
     saved.overwrite = result.overwrites[0] if result.overwrites else None
     context = _partial_context(assessment, state, saved)
-    context["dependents"] = [i for i in items if i.depends_on(code)]
+    context["dependents"] = dependents
     context["dimension"] = dimension
     return render(request, f"{SECTION}#autosave", context)
 
