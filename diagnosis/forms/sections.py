@@ -47,7 +47,13 @@ def _triggers(state: AssessmentState, spec: Question) -> frozenset[str]:
 
 
 def section_items(
-    state: AssessmentState, dimension: Dimension, *, data=None, files=None, only=None
+    state: AssessmentState,
+    dimension: Dimension,
+    *,
+    data=None,
+    files=None,
+    only=None,
+    writable: bool = True,
 ) -> list[QuestionItem]:
     """The dimension's questions in order, with forms bound to `data` when given.
 
@@ -59,5 +65,8 @@ def section_items(
         item = QuestionItem.build(state, spec, form=None)
         if only is None or only(item):
             item.form = AnswerForm(spec, item.answer, data=data, files=files)
+            if not writable:
+                for field in item.form.fields.values():
+                    field.disabled = True
             items.append(item)
     return items

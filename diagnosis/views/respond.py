@@ -94,6 +94,7 @@ def _render_section(
     request, assessment, access, state, dimension, goal_form, *, items=None, status=200
 ) -> HttpResponse:
     definition = state.definition
+    writable = access.is_member and assessment.is_open
     return render(
         request,
         SECTION,
@@ -102,9 +103,11 @@ def _render_section(
             "access": access,
             "state": state,
             "dimension": dimension,
-            "items": items if items is not None else section_items(state, dimension),
+            "items": items
+            if items is not None
+            else section_items(state, dimension, writable=writable),
             "goal_form": goal_form,
-            "writable": access.is_member and assessment.is_open,
+            "writable": writable,
             "sync_since": timezone.now().isoformat(),
             "next_code": _next_code(definition, dimension.code),
             "previous_code": _next_code(definition, dimension.code, step=-1),

@@ -70,3 +70,12 @@ def test_it_shows_a_form_error_for_an_out_of_range_kpi(client, respondent, draft
     response = save(client, draft, "EQP-03", "140")
     assert response.status_code == 422
     assert 'data-testid="error"' in response.content.decode()
+
+
+def test_it_shows_a_submitted_assessment_read_only(client, respondent, submitted):
+    client.force_login(respondent)
+    page = client.get(reverse("section", args=[submitted.pk, "EQP"])).content.decode()
+    assert "hx-post" not in page.split('id="section-form"')[1]
+    assert 'name="q-EQP-03-value"' in page
+    kpi = page.split('name="q-EQP-03-value"')[1].split(">")[0]
+    assert "disabled" in kpi
