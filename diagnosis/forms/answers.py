@@ -116,7 +116,7 @@ class AnswerForm(forms.Form):
     remove_evidence = forms.BooleanField(label=_("Remove the evidence file"), required=False)
     # The revision the author saw. Always rendered, so it also marks the question as
     # present in a POST; an unreadable value just means "unknown".
-    rev = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    rev = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
     def __init__(self, question: Question, answer: Answer | None = None, **kwargs):
         kwargs.setdefault("prefix", f"q-{question.code}")
@@ -139,7 +139,8 @@ class AnswerForm(forms.Form):
 
     def clean_rev(self) -> int | None:
         raw = self.cleaned_data.get("rev") or ""
-        return int(raw) if raw.isdigit() else None
+        # ASCII digits only ("²".isdigit() is true) and short enough to be a real revision.
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
     @property
     def submitted(self) -> bool:

@@ -398,6 +398,9 @@ def test_it_refuses_a_bad_autosaved_answer(client, scene, data):
 @FEW
 @given(revision=BAD_REVISION)
 @example(revision="1.5")
+@example(revision="-10000000000000000000")  # longer than any real revision
+@example(revision="²")  # a digit to str.isdigit(), not to int()
+@example(revision="9" * 5000)  # more digits than int() converts
 def test_it_treats_a_bad_revision_as_unknown(client, scene, revision):
     response = client.post(
         reverse("answer_save", args=[scene.draft.pk, "STR-01"]),
