@@ -8,7 +8,7 @@ revealed); a user who may see but not change gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,8 +18,10 @@ from diagnosis.models import (
     Firm,
     Membership,
     ProviderMembership,
+    QuestionnaireVersion,
     User,
 )
+from diagnosis.queries.rows import Part, RowQuery
 
 
 @dataclass(frozen=True)
@@ -121,19 +123,31 @@ def get_assessment_for_user(
     return assessment, access
 
 
+_MEMBER = RowQuery(
+    [
+        Part(Assessment, "a"),
+        Part(Firm, "f"),
+        Part(QuestionnaireVersion, "q", exclude=("snapshot",)),
+    ],
+    "FROM {a} a JOIN {f} f ON f.id = a.firm_id JOIN {q} q ON q.id = a.questionnaire_id "
+    "JOIN {m} m ON m.firm_id = a.firm_id WHERE a.id = %s AND m.user_id = %s",
+    extra=["m.role"],
+    tables={"m": Membership},
+)
+
+
 def _as_member(user: User, pk: int) -> Assessment | None:
-    """The assessment if the user answers for its firm: the common, cheap case."""
-    assessment = (
-        Assessment.objects.select_related("firm", "questionnaire")
-        .defer("questionnaire__snapshot")
-        .filter(pk=pk, firm__memberships__user=user)
-        .annotate(member_role=F("firm__memberships__role"))
-        .first()
-    )
-    if assessment is not None:
-        assessment.is_member = True
-        assessment.is_owner = assessment.member_role == Membership.Role.OWNER
-        assessment.is_consultant = assessment.is_manager = False
+    """The assessment if the user answers for its firm: the common case, in one statement
+    (it runs on every respondent request; see queries/rows.py)."""
+    row = _MEMBER.fetch([pk, user.pk])
+    if row is None:
+        return None
+    assessment, firm, questionnaire, role = row
+    assessment.firm = firm
+    assessment.questionnaire = questionnaire
+    assessment.is_member = True
+    assessment.is_owner = role == Membership.Role.OWNER
+    assessment.is_consultant = assessment.is_manager = False
     return assessment
 
 

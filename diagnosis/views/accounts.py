@@ -15,7 +15,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             password=form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="diagnosis.auth.ModelBackend")
         next_url = request.GET.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             return redirect(next_url)
