@@ -39,9 +39,16 @@ def _roles(user: User) -> Roles:
     )
 
 
+def user_roles(request: HttpRequest) -> Roles:
+    """The request's user's roles, read at most once per request."""
+    if not hasattr(request, "_roles"):
+        request._roles = _roles(request.user)
+    return request._roles
+
+
 def navigation(request: HttpRequest) -> dict:
     """Languages for the header switcher and the user's roles for the menu (lazily)."""
     return {
         "available_languages": settings.LANGUAGES,
-        "roles": SimpleLazyObject(lambda: _roles(request.user)),
+        "roles": SimpleLazyObject(lambda: user_roles(request)),
     }

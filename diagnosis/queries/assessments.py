@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import F
 
 from diagnosis.models import Answer, Assessment, DimensionGoal
@@ -104,6 +105,29 @@ def answer_input(answer: Answer) -> AnswerInput:
         not_applicable=answer.not_applicable,
         has_evidence=bool(answer.evidence),
     )
+
+
+def assessment_fingerprint(assessment: Assessment) -> tuple:
+    """What the assessment's answering pages show, condensed, in one small statement.
+
+    Every save of an answer raises its revision and answers are never deleted, so the
+    count and sum of revisions change with any answer; goals are few and taken whole.
+    With the status (from `assessment`) an unchanged fingerprint means an unchanged page.
+    Take it before reading the data it stands for: a change landing in between makes
+    the next fingerprint differ, so data is never older than its fingerprint.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT_SQL, [assessment.pk, assessment.pk])
+        rows = cursor.fetchall()
+    return (assessment.pk, assessment.status, *rows)
+
+
+_FINGERPRINT_SQL = (
+    f"SELECT 0, COUNT(*), COALESCE(SUM(revision), 0) FROM {Answer._meta.db_table} "  # noqa: S608
+    "WHERE assessment_id = %s UNION ALL "
+    f"SELECT dimension_id, target_level, relevance FROM {DimensionGoal._meta.db_table} "
+    "WHERE assessment_id = %s ORDER BY 1"
+)
 
 
 def assessment_state(assessment: Assessment) -> AssessmentState:

@@ -9,6 +9,7 @@ worked out once per process and database, so the instances are the ones the ORM 
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import connections
@@ -67,12 +68,14 @@ class RowQuery:
             for function in functions:
                 values[position] = function(values[position], expression, connection)
         result, start = [], 0
-        for part in self.parts:
-            fields = part.fields
-            names = [field.attname for field in fields]
-            result.append(part.model.from_db(using, names, values[start : start + len(fields)]))
-            start += len(fields)
+        for part, names in zip(self.parts, self._names, strict=True):
+            result.append(part.model.from_db(using, names, values[start : start + len(names)]))
+            start += len(names)
         return (*result, *values[start:])
+
+    @cached_property
+    def _names(self) -> list[list[str]]:
+        return [[field.attname for field in part.fields] for part in self.parts]
 
     def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, list[Converter]]:
         if connection.alias not in self._prepared:

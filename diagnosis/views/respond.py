@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from diagnosis.forms.answers import AnswerForm, GoalForm
 from diagnosis.forms.sections import QuestionItem, section_items
 from diagnosis.permissions import get_assessment_for_user
-from diagnosis.queries.assessments import assessment_state
+from diagnosis.queries.assessments import assessment_fingerprint, assessment_state
 from diagnosis.services.assessments import (
     AssessmentError,
     GoalEntry,
@@ -24,6 +24,7 @@ from diagnosis.services.assessments import (
     goal_save,
     submission_problems,
 )
+from diagnosis.views.pagecache import cached_page
 
 SECTION = "diagnosis/respond/section.html"
 
@@ -56,17 +57,20 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _section_save(request, pk, code)
+    since = timezone.now()  # before anything is read, so the poll misses no later change
     assessment, access = get_assessment_for_user(request.user, pk)
-    state = assessment_state(assessment)
-    dimension = _dimension_or_404(state.definition, code)
-    goal = state.goals.get(code)
-    initial = {"target_level": goal.target_level, "relevance": goal.relevance} if goal else None
-    goal_form = GoalForm(state.definition, code, initial=initial)
-    return _render_section(request, assessment, access, state, dimension, goal_form)
+    dimension = _dimension_or_404(assessment.questionnaire.definition, code)
+    key = ("section", code, access, assessment.firm.name, *assessment_fingerprint(assessment))
+    return cached_page(
+        request,
+        key,
+        lambda extra: _render_section(request, assessment, access, dimension, since, extra=extra),
+    )
 
 
 def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The no-JavaScript save of a whole page: valid answers are kept even if some are not."""
+    since = timezone.now()
     assessment, access = get_assessment_for_user(request.user, pk, write=True)
     definition = assessment.questionnaire.definition
     dimension = _dimension_or_404(definition, code)
@@ -83,37 +87,52 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         target = _next_code(definition, code) if "next" in request.POST else code
         return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
     messages.error(request, _("Some answers were not saved: please correct them below."))
-    state = assessment_state(assessment)
-    items = section_items(state, dimension, data=request.POST, files=request.FILES)
     return _render_section(
-        request, assessment, access, state, dimension, goal_form, items=items, status=400
+        request,
+        assessment,
+        access,
+        dimension,
+        since,
+        goal_form=goal_form,
+        data=request.POST,
+        files=request.FILES,
+        status=400,
     )
 
 
 def _render_section(
-    request, assessment, access, state, dimension, goal_form, *, items=None, status=200
+    request,
+    assessment,
+    access,
+    dimension,
+    since,
+    *,
+    goal_form=None,
+    data=None,
+    files=None,
+    extra=None,
+    status=200,
 ) -> HttpResponse:
-    definition = state.definition
+    definition = assessment.questionnaire.definition
+    state = assessment_state(assessment)
     writable = access.is_member and assessment.is_open
-    return render(
-        request,
-        SECTION,
-        {
-            "assessment": assessment,
-            "access": access,
-            "state": state,
-            "dimension": dimension,
-            "items": items
-            if items is not None
-            else section_items(state, dimension, writable=writable),
-            "goal_form": goal_form,
-            "writable": writable,
-            "sync_since": timezone.now().isoformat(),
-            "next_code": _next_code(definition, dimension.code),
-            "previous_code": _next_code(definition, dimension.code, step=-1),
-        },
-        status=status,
-    )
+    if goal_form is None:
+        goal = state.goals.get(dimension.code)
+        initial = {"target_level": goal.target_level, "relevance": goal.relevance} if goal else None
+        goal_form = GoalForm(definition, dimension.code, initial=initial)
+    context = {
+        "assessment": assessment,
+        "access": access,
+        "state": state,
+        "dimension": dimension,
+        "items": section_items(state, dimension, data=data, files=files, writable=writable),
+        "goal_form": goal_form,
+        "writable": writable,
+        "sync_since": since.isoformat(),
+        "next_code": _next_code(definition, dimension.code),
+        "previous_code": _next_code(definition, dimension.code, step=-1),
+    }
+    return render(request, SECTION, context | (extra or {}), status=status)
 
 
 def _next_code(definition, code: str, step: int = 1) -> str | None:
