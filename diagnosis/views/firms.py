@@ -43,6 +43,10 @@ def firm_register(request: HttpRequest) -> HttpResponse:
 @login_required
 def firm_detail(request: HttpRequest) -> HttpResponse:
     firm, membership = get_firm_for_user(request.user)
+    return _firm_page(request, firm, membership, InviteForm())
+
+
+def _firm_page(request, firm, membership, invite_form, *, status=200) -> HttpResponse:
     is_owner = membership.role == Membership.Role.OWNER
     context = {
         "firm": firm,
@@ -58,30 +62,27 @@ def firm_detail(request: HttpRequest) -> HttpResponse:
         ).select_related("user")
         if is_owner
         else [],
-        "invite_form": InviteForm(),
+        "invite_form": invite_form,
     }
-    return render(request, "diagnosis/firms/detail.html", context)
+    return render(request, "diagnosis/firms/detail.html", context, status=status)
 
 
 @login_required
 @require_POST
 def firm_invite(request: HttpRequest) -> HttpResponse:
-    firm, _membership = get_firm_for_user(request.user, owner=True)
+    """Invite a colleague; a refused address comes back in the form with the reason."""
+    firm, membership = get_firm_for_user(request.user, owner=True)
     form = InviteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("email", [_("Enter a valid email.")])))
-        return redirect("firm")
-    try:
-        firm_services.invitation_create(
-            firm=firm, owner=request.user, email=form.cleaned_data["email"]
-        )
-    except firm_services.FirmError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-        )
-    return redirect("firm")
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            firm_services.invitation_create(firm=firm, owner=request.user, email=email)
+        except firm_services.FirmError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+            return redirect("firm")
+    return _firm_page(request, firm, membership, form, status=400)
 
 
 @login_required

@@ -80,3 +80,13 @@ def test_it_lists_past_assessments_with_status(client, respondent, submitted):
     page = client.get(reverse("firm")).content.decode()
     assert submitted.submitted_at.astimezone().strftime("%Y-%m-%d") in page
     assert reverse("report", args=[submitted.pk]) in page
+
+
+def test_it_keeps_a_refused_address_in_the_form_with_the_reason(client, respondent, colleague):
+    client.force_login(respondent)
+    response = client.post(reverse("firm_invite"), {"email": colleague.email})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{colleague.email}"' in html
+    assert "invalid-feedback" in html
+    assert not Invitation.objects.exists()
