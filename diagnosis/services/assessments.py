@@ -1,6 +1,8 @@
 """Writes on assessments: start, save answers and goals, submit."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,10 +122,13 @@ def answers_save(
     reported and logged. Blank entries for questions never answered are skipped. A
     concurrent first save of the same answer is retried once, becoming an overwrite.
     """
-    try:
-        return _answers_save(assessment, user, entries, goal)
-    except IntegrityError:
-        return _answers_save(assessment, user, entries, goal)
+    with _only_while_open():
+        try:
+            return _answers_save(assessment, user, entries, goal)
+        except IntegrityError as error:
+            if _is_closed(error):
+                raise
+            return _answers_save(assessment, user, entries, goal)
 
 
 @transaction.atomic
@@ -172,7 +177,8 @@ def answer_save(
 
     `current` is the answer as the caller read it. The write only succeeds if the stored
     revision is still that one (optimistic locking); otherwise, or if someone created the
-    answer first, it falls back to the locking bulk path.
+    answer first, it falls back to the locking bulk path. Raises AssessmentError if the
+    assessment was submitted meanwhile.
     """
     answer = current or Answer(
         assessment=assessment,
@@ -185,17 +191,20 @@ def answer_save(
     read_revision = answer.revision
     _apply(answer, entry, user, timezone.now())
     answer.question_code = entry.code
-    if current is None:
-        try:
-            answer.save(force_insert=True)
-        except IntegrityError:
-            return answers_save(assessment=assessment, user=user, entries=[entry])
-    else:
-        values = {field: getattr(answer, field) for field in ANSWER_FIELDS}
-        values["evidence"] = answer.evidence.name or ""
-        written = Answer.objects.filter(pk=answer.pk, revision=read_revision).update(**values)
-        if not written:
-            return answers_save(assessment=assessment, user=user, entries=[entry])
+    with _only_while_open():
+        if current is None:
+            try:
+                answer.save(force_insert=True)
+            except IntegrityError as error:
+                if _is_closed(error):
+                    raise
+                return answers_save(assessment=assessment, user=user, entries=[entry])
+        else:
+            values = {field: getattr(answer, field) for field in ANSWER_FIELDS}
+            values["evidence"] = answer.evidence.name or ""
+            written = Answer.objects.filter(pk=answer.pk, revision=read_revision).update(**values)
+            if not written:
+                return answers_save(assessment=assessment, user=user, entries=[entry])
     result.answers[entry.code] = answer
     _log_overwrites(assessment, user, result)
     return result
@@ -259,7 +268,30 @@ def goal_save(
     *, assessment: Assessment, dimension_code: str, target_level: int | None, relevance: int
 ) -> None:
     """Store the firm's target level and relevance (1–5) for one dimension (one upsert)."""
-    _goal_upsert(assessment, GoalEntry(dimension_code, target_level, relevance))
+    with _only_while_open():
+        _goal_upsert(assessment, GoalEntry(dimension_code, target_level, relevance))
+
+
+# The database refuses changes to answers and goals of an assessment that is not open
+# (migration 0002), which also stops a save that raced a colleague's submission.
+CLOSED_MARKER = "assessment is not open for answers"
+
+
+def _is_closed(error: IntegrityError) -> bool:
+    return CLOSED_MARKER in str(error)
+
+
+@contextmanager
+def _only_while_open() -> Iterator[None]:
+    """Turn the database's refusal to change a closed assessment into an AssessmentError."""
+    try:
+        yield
+    except IntegrityError as error:
+        if not _is_closed(error):
+            raise
+        raise AssessmentError(
+            _("This assessment has been submitted and can no longer be changed.")
+        ) from None
 
 
 def _goal_upsert(assessment: Assessment, goal: GoalEntry) -> None:

@@ -1,9 +1,12 @@
 """Answering: section pages, autosave of one answer or goal, resume, evidence, submit."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,12 +79,13 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     dimension = _dimension_or_404(definition, code)
     forms = [AnswerForm(q, data=request.POST, files=request.FILES) for q in dimension.questions]
     goal_form = GoalForm(definition, code, data=request.POST)
-    answers_save(
-        assessment=assessment,
-        user=request.user,
-        entries=[form.entry() for form in forms if form.submitted and form.is_valid()],
-        goal=GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None,
-    )
+    with refused_when_closed():
+        answers_save(
+            assessment=assessment,
+            user=request.user,
+            entries=[form.entry() for form in forms if form.submitted and form.is_valid()],
+            goal=GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None,
+        )
     if all(form.is_valid() for form in forms if form.submitted) and goal_form.is_valid():
         messages.success(request, _("Your answers are saved."))
         target = _next_code(definition, code) if "next" in request.POST else code
@@ -98,6 +102,15 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         files=request.FILES,
         status=400,
     )
+
+
+@contextmanager
+def refused_when_closed() -> Iterator[None]:
+    """A save refused because a colleague submitted the assessment meanwhile: 403, saying so."""
+    try:
+        yield
+    except AssessmentError as error:
+        raise PermissionDenied(str(error)) from None
 
 
 def _render_section(
@@ -160,12 +173,13 @@ def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return render(
             request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
         )
-    result = answer_save(
-        assessment=assessment,
-        user=request.user,
-        entry=form.entry(),
-        current=state.answers.get(code),
-    )
+    with refused_when_closed():
+        result = answer_save(
+            assessment=assessment,
+            user=request.user,
+            entry=form.entry(),
+            current=state.answers.get(code),
+        )
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
     # Only the saved question and those whose visibility hangs on it are sent back.
@@ -193,7 +207,8 @@ def goal_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = GoalForm(definition, code, data=request.POST)
     saved = form.is_valid()
     if saved:
-        goal_save(assessment=assessment, dimension_code=code, **form.cleaned_data)
+        with refused_when_closed():
+            goal_save(assessment=assessment, dimension_code=code, **form.cleaned_data)
     return render(
         request,
         f"{SECTION}#goal",
