@@ -79,7 +79,7 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     dimension = _dimension_or_404(definition, code)
     forms = [AnswerForm(q, data=request.POST, files=request.FILES) for q in dimension.questions]
     goal_form = GoalForm(definition, code, data=request.POST)
-    with refused_when_closed():
+    with _refused_when_closed():
         answers_save(
             assessment=assessment,
             user=request.user,
@@ -105,7 +105,7 @@ def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @contextmanager
-def refused_when_closed() -> Iterator[None]:
+def _refused_when_closed() -> Iterator[None]:
     """A save refused because a colleague submitted the assessment meanwhile: 403, saying so."""
     try:
         yield
@@ -173,7 +173,7 @@ def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return render(
             request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
         )
-    with refused_when_closed():
+    with _refused_when_closed():
         result = answer_save(
             assessment=assessment,
             user=request.user,
@@ -207,7 +207,7 @@ def goal_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = GoalForm(definition, code, data=request.POST)
     saved = form.is_valid()
     if saved:
-        with refused_when_closed():
+        with _refused_when_closed():
             goal_save(assessment=assessment, dimension_code=code, **form.cleaned_data)
     return render(
         request,
