@@ -1,24 +1,70 @@
-"""Django's model authentication backend, with the per-request user lookup in one statement.
+"""The logged-in user and their roles, read in one statement on every request.
 
-The user is loaded on nearly every request; `queries/rows.py` says why that lookup skips
-the ORM's query compilation. Authentication itself is Django's.
+Django's model backend, except for `get_user`, which runs on nearly every request:
+`queries/rows.py` says why it skips the ORM's query compilation. The same statement
+reads the roles every page's navigation shows. Authentication itself is Django's.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.auth import backends
 
-from diagnosis.models import User
+from diagnosis.models import Membership, ProviderMembership, User
 from diagnosis.queries.rows import Part, RowQuery
 
-_USER = RowQuery([Part(User, "u")], "FROM {u} u WHERE u.id = %s")
+
+@dataclass(frozen=True)
+class Roles:
+    """What the navigation offers a user (access itself is decided in permissions.py)."""
+
+    has_firm: bool = False
+    is_consultant: bool = False
+    is_manager: bool = False
+    is_programme_admin: bool = False
+
+
+_ROLE_COLUMNS = [
+    "EXISTS (SELECT 1 FROM {m} m WHERE m.user_id = u.id)",
+    "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id)",
+    "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id AND p.role = 'manager')",
+]
+_USER_WITH_ROLES = RowQuery(
+    [Part(User, "u")],
+    "FROM {u} u WHERE u.id = %s",
+    extra=_ROLE_COLUMNS,
+    tables={"m": Membership, "p": ProviderMembership},
+)
 
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id) -> User | None:
+        """The active user with this id, with `roles` set; None for anyone else."""
         try:
-            row = _USER.fetch([int(user_id)])
+            row = _USER_WITH_ROLES.fetch([int(user_id)])
         except (TypeError, ValueError):
             return None
         if row is None:
             return None
-        user = row[0]
+        user, has_firm, consultant, manager = row
+        user.roles = _roles(user, has_firm, consultant, manager)
         return user if self.user_can_authenticate(user) else None
+
+
+def roles_of(user: User) -> Roles:
+    """The user's roles: as read with the user, or in one small statement if they weren't."""
+    if not user.is_authenticated:
+        return Roles()
+    roles = getattr(user, "roles", None)
+    if roles is None:
+        _user, *flags = _USER_WITH_ROLES.fetch([user.pk])
+        roles = user.roles = _roles(user, *flags)
+    return roles
+
+
+def _roles(user: User, has_firm, consultant, manager) -> Roles:
+    return Roles(
+        has_firm=bool(has_firm),
+        is_consultant=bool(consultant),
+        is_manager=bool(manager),
+        is_programme_admin=user.is_programme_admin,
+    )

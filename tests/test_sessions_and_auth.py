@@ -22,8 +22,18 @@ def test_it_reads_the_session_and_the_user_in_one_statement_each(client, respond
     client.force_login(respondent)
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("firm"))
-    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in captured[:2]]
-    assert tables == ['"django_session"', '"diagnosis_user"']
+    session, user = (query["sql"] for query in captured[:2])
+    assert 'FROM "django_session" s WHERE' in session
+    assert 'FROM "diagnosis_user" u WHERE' in user
+
+
+def test_it_reads_the_users_roles_with_the_user(client, consultant, respondent):
+    client.force_login(consultant)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("home")).content.decode()
+    assert reverse("review_queue") in page  # the navigation shows the consultant's queue
+    role_queries = [q for q in captured if "diagnosis_providermembership" in q["sql"]]
+    assert len(role_queries) == 1 and 'FROM "diagnosis_user" u' in role_queries[0]["sql"]
 
 
 def test_it_forgets_an_expired_session(client, respondent):

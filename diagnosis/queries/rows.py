@@ -36,8 +36,8 @@ Converter = tuple[int, list, Any]
 class RowQuery:
     """A statement selecting the columns of `parts` in turn, then the `extra` expressions.
 
-    `tail` is the SQL after the select list; `{alias}` in it stands for the quoted table of
-    the part (or of `tables[alias]`) with that alias.
+    `tail` is the SQL after the select list; `{alias}` in it and in `extra` stands for the
+    quoted table of the part (or of `tables[alias]`) with that alias.
     """
 
     def __init__(
@@ -91,7 +91,7 @@ class RowQuery:
                         converters.append((len(columns), functions, column))
                     columns.append(f"{part.alias}.{quote(field.column)}")
             tables = {alias: quote(model._meta.db_table) for alias, model in self.tables.items()}
-            select = ", ".join([*columns, *self.extra])
+            select = ", ".join([*columns, *(column.format(**tables) for column in self.extra)])
             self._prepared[connection.alias] = (
                 f"SELECT {select} {self.tail.format(**tables)}",
                 converters,

@@ -22,7 +22,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from diagnosis.context_processors import user_roles
+from diagnosis.auth import roles_of
 
 PAGES = "pages"
 CSRF_MARKER = "csrf-token-of-this-request"  # letters and dashes: no escaping changes it
@@ -58,7 +58,7 @@ def _full_key(request: HttpRequest, key: tuple[Hashable, ...]) -> tuple[Hashable
         *key,
         user.pk,
         str(user),
-        user_roles(request),
+        roles_of(user),
         get_language(),
         timezone.get_current_timezone_name(),
         request.path,

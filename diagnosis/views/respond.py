@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from diagnosis.forms.answers import AnswerForm, GoalForm
 from diagnosis.forms.sections import QuestionItem, section_items
 from diagnosis.permissions import get_assessment_for_user
-from diagnosis.queries.assessments import assessment_fingerprint, assessment_state
+from diagnosis.queries.assessments import assessment_state, section_fingerprint
 from diagnosis.services.assessments import (
     AssessmentError,
     GoalEntry,
@@ -63,7 +63,7 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     since = timezone.now()  # before anything is read, so the poll misses no later change
     assessment, access = get_assessment_for_user(request.user, pk)
     dimension = _dimension_or_404(assessment.questionnaire.definition, code)
-    key = ("section", code, access, assessment.firm.name, *assessment_fingerprint(assessment))
+    key = ("section", code, access, assessment.firm.name, *section_fingerprint(assessment, code))
     return cached_page(
         request,
         key,
