@@ -26,6 +26,7 @@ class Roles:
 _ROLE_COLUMNS = [
     "EXISTS (SELECT 1 FROM {m} m WHERE m.user_id = u.id)",
     "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id)",
+    # 'manager' is ProviderMembership.Role.MANAGER.
     "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id AND p.role = 'manager')",
 ]
 _USER_WITH_ROLES = RowQuery(

@@ -1,6 +1,6 @@
 """Whole pages kept in each process's memory, under a key naming everything they show.
 
-A respondent's section page takes about 10 ms to build and is asked for again and again
+A respondent's section page takes about 14 ms to build and is asked for again and again
 while nothing on it changes: reloads, going back and forth between sections, a colleague
 or the consultant looking at it. The key holds the user, their roles, the language, the
 path and what the view says the page depends on: for answering pages a fingerprint of
