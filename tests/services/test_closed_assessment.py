@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
 from diagnosis.answers import clean_answer
@@ -143,18 +143,23 @@ def test_a_late_autosave_gets_a_403_that_says_why(
     assert stored(complete) == before
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
 def test_a_save_waits_for_a_submission_in_progress_and_is_then_refused(
     complete, respondent, colleague
 ):
-    """PostgreSQL: the save blocks on the submission's row lock, then sees it submitted."""
+    """The save blocks on the submission (PostgreSQL: its row lock; SQLite: its write
+    lock) while the submission is uncommitted, then sees the assessment submitted."""
     current = assessment_state(complete).answers["STR-01"]
     before = stored(complete)
-    outcome = {}
-    locked, saving = threading.Event(), threading.Event()
+    outcome: dict = {}
+    writing = threading.Event()
 
     def late_save():
-        saving.set()
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            # Called as a statement starts, before it asks for the write lock.
+            connection.connection.set_trace_callback(
+                lambda sql: writing.set() if sql.startswith("UPDATE") else None
+            )
         try:
             answer_save(
                 assessment=complete,
@@ -164,29 +169,30 @@ def test_a_save_waits_for_a_submission_in_progress_and_is_then_refused(
             )
         except AssessmentError as error:
             outcome["refused"] = str(error)
-        except Exception as error:  # reported by the assertion below
+        except Exception as error:  # reported by the assertions below
             outcome["error"] = repr(error)
         finally:
             connections.close_all()
 
-    from django.db import transaction
-
     with transaction.atomic():
         assessment_submit(assessment=Assessment.objects.get(pk=complete.pk), user=respondent)
-        locked.set()
         saver = threading.Thread(target=late_save)
         saver.start()
-        saving.wait(10)
-        wait_until_blocked_on_a_lock(outcome)
-    saver.join(10)
+        wait_until_the_save_waits(writing, outcome)
+        assert not outcome, outcome  # still waiting: it cannot pass the uncommitted submission
+    saver.join(30)
     assert "refused" in outcome, outcome
     assert stored(complete) == before
 
 
-def wait_until_blocked_on_a_lock(outcome: dict, timeout_s: float = 10) -> None:
-    """Poll PostgreSQL until another session of this database waits for a lock."""
-    deadline = time.monotonic() + timeout_s
-    with connections["default"].cursor() as cursor:
+def wait_until_the_save_waits(writing: threading.Event, outcome: dict) -> None:
+    """Return once the other thread's write is waiting for this transaction's lock."""
+    if connection.vendor == "sqlite":
+        # Its UPDATE has started, and SQLite grants one writer at a time: it waits.
+        assert writing.wait(10), f"the save never started its write: {outcome}"
+        return
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
         while time.monotonic() < deadline and not outcome:
             # Statistics are a snapshot per transaction, and this runs inside one.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
