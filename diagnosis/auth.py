@@ -57,8 +57,8 @@ def roles_of(user: User) -> Roles:
         return Roles()
     roles = getattr(user, "roles", None)
     if roles is None:
-        _user, *flags = _USER_WITH_ROLES.fetch([user.pk])
-        roles = user.roles = _roles(user, *flags)
+        row = _USER_WITH_ROLES.fetch([user.pk])  # None if the user was deleted meanwhile
+        roles = user.roles = _roles(user, *(row[1:] if row else (False, False, False)))
     return roles
 
 

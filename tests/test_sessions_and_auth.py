@@ -78,3 +78,10 @@ def test_it_logs_in_with_email_and_password(client, respondent):
         reverse("login"), {"username": respondent.email, "password": PASSWORD}, follow=True
     )
     assert response.context["user"] == respondent
+
+
+def test_it_gives_a_user_read_elsewhere_their_roles(consultant):
+    from diagnosis.auth import roles_of
+    from diagnosis.models import User
+
+    assert roles_of(User.objects.get(pk=consultant.pk)).is_consultant
