@@ -34,6 +34,7 @@ bench: db
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --no-input
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from diagnosis.scoring.definition import Question, QuestionType
+from diagnosis.scoring.definition import QuestionSpec, QuestionType
 
 MAX_TEXT_LENGTH = 2000
 
@@ -26,21 +26,21 @@ def _single(raw: Any) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def clean_level(question: Question, raw: Any) -> int:
+def clean_level(question: QuestionSpec, raw: Any) -> int:
     text = _single(raw)
     if not text.isdigit() or question.option(int(text)) is None:
         raise ValidationError(_("Choose one of the levels 0 to 5."), code="invalid_choice")
     return int(text)
 
 
-def clean_choice(question: Question, raw: Any) -> str:
+def clean_choice(question: QuestionSpec, raw: Any) -> str:
     text = _single(raw)
     if question.option(text) is None:
         raise ValidationError(_("Choose one of the answers offered."), code="invalid_choice")
     return text
 
 
-def clean_checklist(question: Question, raw: Any) -> list[str]:
+def clean_checklist(question: QuestionSpec, raw: Any) -> list[str]:
     values = raw if isinstance(raw, (list, tuple)) else ([] if raw in (None, "") else [raw])
     codes = {item.code for item in question.items}
     chosen = {str(value) for value in values}
@@ -51,7 +51,7 @@ def clean_checklist(question: Question, raw: Any) -> list[str]:
     return [item.code for item in question.items if item.code in chosen]
 
 
-def clean_kpi(question: Question, raw: Any) -> float:
+def clean_kpi(question: QuestionSpec, raw: Any) -> float:
     text = _single(raw).replace(",", "").replace("，", "")
     try:
         number = Decimal(text)
@@ -72,7 +72,7 @@ def clean_kpi(question: Question, raw: Any) -> float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def clean_text(question: Question, raw: Any) -> str:
+def clean_text(question: QuestionSpec, raw: Any) -> str:
     text = _single(raw)
     if len(text) > MAX_TEXT_LENGTH:
         raise ValidationError(
@@ -87,7 +87,7 @@ def _plain(number: float | None) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
-CLEANERS: dict[QuestionType, Callable[[Question, Any], Any]] = {
+CLEANERS: dict[QuestionType, Callable[[QuestionSpec, Any], Any]] = {
     QuestionType.LEVEL: clean_level,
     QuestionType.CHOICE: clean_choice,
     QuestionType.CHECKLIST: clean_checklist,
@@ -100,7 +100,7 @@ def is_blank(raw: Any) -> bool:
     return raw is None or raw == "" or raw == [] or raw == [""]
 
 
-def clean_answer(question: Question, raw: Any) -> Any:
+def clean_answer(question: QuestionSpec, raw: Any) -> Any:
     """Return the canonical stored value for raw input, None for blank input.
 
     Raises ValidationError with a message the respondent can act on.
@@ -112,7 +112,7 @@ def clean_answer(question: Question, raw: Any) -> Any:
     return CLEANERS[question.type](question, raw)
 
 
-def display_answer(question: Question, value: Any, not_applicable: bool = False) -> str:
+def display_answer(question: QuestionSpec, value: Any, not_applicable: bool = False) -> str:
     """The answer as a person reads it, in the active language."""
     language = get_language() or "zh-hans"
     if not_applicable:

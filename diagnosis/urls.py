@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Firms and colleagues
-    path("firm/", firms.firm_detail, name="firm"),
+    path("firm/", firms.firm_detail, name="firm_detail"),
     path("firm/register/", firms.firm_register, name="firm_register"),
     path("firm/invite/", firms.firm_invite, name="firm_invite"),
     path("firm/members/<int:pk>/remove/", firms.member_remove, name="member_remove"),
@@ -17,26 +17,36 @@ urlpatterns = [
     path("invitations/<str:token>/", firms.invitation, name="invitation"),
     # Answering
     path("assessments/new/", firms.assessment_new, name="assessment_new"),
-    path("assessments/<int:pk>/", respond.assessment_resume, name="assessment"),
+    path("assessments/<int:pk>/", respond.assessment_resume, name="assessment_resume"),
     path("assessments/<int:pk>/sections/<str:code>/", respond.section, name="section"),
     path(
         "assessments/<int:pk>/sections/<str:code>/changes/",
         respond.section_changes,
         name="section_changes",
     ),
-    path("assessments/<int:pk>/sections/<str:code>/goal/", respond.goal_autosave, name="goal_save"),
-    path("assessments/<int:pk>/answers/<str:code>/", respond.answer_autosave, name="answer_save"),
-    path("assessments/<int:pk>/evidence/<str:code>/", respond.evidence_download, name="evidence"),
+    path(
+        "assessments/<int:pk>/sections/<str:code>/goal/",
+        respond.goal_autosave,
+        name="goal_autosave",
+    ),
+    path(
+        "assessments/<int:pk>/answers/<str:code>/", respond.answer_autosave, name="answer_autosave"
+    ),
+    path(
+        "assessments/<int:pk>/evidence/<str:code>/",
+        respond.evidence_download,
+        name="evidence_download",
+    ),
     path("assessments/<int:pk>/submit/", respond.submit, name="submit"),
     # Reports
     path("assessments/<int:pk>/report/", report.report, name="report"),
     path("assessments/<int:pk>/report.pdf", report.report_pdf, name="report_pdf"),
     # Review
-    path("review/", review.queue, name="review_queue"),
+    path("review/", review.review_queue, name="review_queue"),
     path("review/<int:pk>/", review.review, name="review"),
-    path("review/<int:pk>/answers/<str:code>/", review.validate_answer, name="review_answer"),
-    path("review/<int:pk>/comments/", review.comment, name="review_comment"),
-    path("review/<int:pk>/decision/", review.decide, name="review_decide"),
+    path("review/<int:pk>/answers/<str:code>/", review.review_answer, name="review_answer"),
+    path("review/<int:pk>/comments/", review.review_comment_add, name="review_comment_add"),
+    path("review/<int:pk>/decision/", review.review_decide, name="review_decide"),
     path("assessments/<int:pk>/history/", review.history, name="history"),
     # Programme office and provider managers
     path("programme/", programme.programme, name="programme"),

@@ -3,11 +3,11 @@
 import random
 
 from diagnosis.answers import clean_answer
-from diagnosis.scoring.definition import Definition, Question, QuestionType
+from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
 from diagnosis.services.assessments import AnswerEntry, answers_save, goal_save
 
 
-def sample_value(question: Question, rng: random.Random, high: bool | None = None):
+def sample_value(question: QuestionSpec, rng: random.Random, high: bool | None = None):
     """A valid raw form value for a question (a list for checklists)."""
     kind = question.type
     if kind in (QuestionType.LEVEL, QuestionType.CHOICE):

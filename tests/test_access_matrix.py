@@ -142,7 +142,7 @@ MATRIX: dict[str, Row] = {
     # Signing up is open to all; an empty form comes back with its errors.
     "signup": Row(get=EVERYONE_200, post=EVERYONE_200),
     # The user's own firm: B's owner sees B. Staff without a firm have none to see.
-    "firm": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404)),
+    "firm_detail": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404)),
     # Members already have a firm (→ /firm/). Registering a firm is for would-be respondents:
     # provider staff and the programme office are not (the navigation hides the link from
     # them); letting them would make a consultant a member of a firm they may review.
@@ -175,24 +175,24 @@ MATRIX: dict[str, Row] = {
     # A's members are told A already has one open; B's owner starts B's.
     "assessment_new": Row(get=NOT_GET, post=(LOGIN, 302, 302, 302, 404, 404, 404, 404, 404)),
     # Members resume answering; readers are sent to the report.
-    "assessment": Row(get=READ_A_REDIRECTS, args=_draft),
+    "assessment_resume": Row(get=READ_A_REDIRECTS, args=_draft),
     "section": Row(get=READ_A, post=WRITE_A, args=_draft_section, data=_section_post),
     "section_changes": Row(
         get=READ_A, args=_draft_section, query="?since=2000-01-01T00:00:00%2B00:00"
     ),
-    "goal_save": Row(
+    "goal_autosave": Row(
         get=NOT_GET,
         post=AUTOSAVE_A,
         args=_draft_section,
         data=lambda world: {"goal-STR-target_level": "3", "goal-STR-relevance": "5"},
     ),
-    "answer_save": Row(
+    "answer_autosave": Row(
         get=NOT_GET,
         post=AUTOSAVE_A,
         args=lambda world: [world.draft.pk, "STR-01"],
         data=lambda world: {"q-STR-01-value": "2", "q-STR-01-rev": "1"},
     ),
-    "evidence": Row(get=READ_A, args=lambda world: [world.submitted.pk, EVIDENCE_CODE]),
+    "evidence_download": Row(get=READ_A, args=lambda world: [world.submitted.pk, EVIDENCE_CODE]),
     "submit": Row(get=READ_A, post=WRITE_A, args=_draft),
     "report": Row(get=READ_A, args=_submitted),
     "report_pdf": Row(get=READ_A, args=_submitted),
@@ -205,7 +205,7 @@ MATRIX: dict[str, Row] = {
         args=_submitted_answer,
         data=lambda world: {"v-STR-01-action": "confirm"},
     ),
-    "review_comment": Row(
+    "review_comment_add": Row(
         get=NOT_GET,
         post=REVIEW_A_POST,
         args=_submitted,

@@ -21,7 +21,7 @@ def test_it_keeps_a_respondent_logged_in_across_requests(client, respondent):
 def test_it_reads_the_session_and_the_user_in_one_statement_each(client, respondent):
     client.force_login(respondent)
     with CaptureQueriesContext(connection) as captured:
-        client.get(reverse("firm"))
+        client.get(reverse("firm_detail"))
     session, user = (query["sql"] for query in captured[:2])
     assert 'FROM "django_session" s WHERE' in session
     assert 'FROM "diagnosis_user" u WHERE' in user
@@ -40,7 +40,7 @@ def test_it_forgets_an_expired_session(client, respondent):
     client.force_login(respondent)
     key = client.cookies["sessionid"].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
-    response = client.get(reverse("firm"))
+    response = client.get(reverse("firm_detail"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.answers import MAX_TEXT_LENGTH, clean_answer
 from diagnosis.models import Answer
-from diagnosis.scoring.definition import Definition, Question, QuestionType
+from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
 from diagnosis.services.assessments import AnswerEntry
 
 EVIDENCE_TYPES = {
@@ -35,24 +35,24 @@ def _text(text) -> str:
     return text.get(get_language() or "zh-hans") if text else ""
 
 
-def level_field(question: Question) -> forms.Field:
+def level_field(question: QuestionSpec) -> forms.Field:
     choices = [(str(o.value), f"{o.value} · {_text(o.label)}") for o in question.options]
     return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, required=False)
 
 
-def choice_field(question: Question) -> forms.Field:
+def choice_field(question: QuestionSpec) -> forms.Field:
     choices = [(str(o.value), _text(o.label)) for o in question.options]
     return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, required=False)
 
 
-def checklist_field(question: Question) -> forms.Field:
+def checklist_field(question: QuestionSpec) -> forms.Field:
     choices = [(item.code, _text(item.label)) for item in question.items]
     return forms.MultipleChoiceField(
         choices=choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
 
-def kpi_field(question: Question) -> forms.Field:
+def kpi_field(question: QuestionSpec) -> forms.Field:
     attrs = {"step": "any", "inputmode": "decimal", "class": "form-control"}
     if question.minimum is not None:
         attrs["min"] = question.minimum
@@ -61,7 +61,7 @@ def kpi_field(question: Question) -> forms.Field:
     return forms.CharField(widget=forms.NumberInput(attrs=attrs), required=False, max_length=40)
 
 
-def text_field(question: Question) -> forms.Field:
+def text_field(question: QuestionSpec) -> forms.Field:
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         required=False,
@@ -69,7 +69,7 @@ def text_field(question: Question) -> forms.Field:
     )
 
 
-FIELD_BUILDERS: dict[QuestionType, Callable[[Question], forms.Field]] = {
+FIELD_BUILDERS: dict[QuestionType, Callable[[QuestionSpec], forms.Field]] = {
     QuestionType.LEVEL: level_field,
     QuestionType.CHOICE: choice_field,
     QuestionType.CHECKLIST: checklist_field,
@@ -118,7 +118,7 @@ class AnswerForm(forms.Form):
     # present in a POST; an unreadable value just means "unknown".
     rev = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
-    def __init__(self, question: Question, answer: Answer | None = None, **kwargs):
+    def __init__(self, question: QuestionSpec, answer: Answer | None = None, **kwargs):
         kwargs.setdefault("prefix", f"q-{question.code}")
         kwargs.setdefault("initial", initial_for(answer))
         super().__init__(**kwargs)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.answers import clean_answer
 from diagnosis.forms.answers import FIELD_BUILDERS, _text
-from diagnosis.scoring.definition import Question
+from diagnosis.scoring.definition import QuestionSpec
 
 
 class ValidationForm(forms.Form):
@@ -20,7 +20,7 @@ class ValidationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, question: Question, **kwargs):
+    def __init__(self, question: QuestionSpec, **kwargs):
         kwargs.setdefault("prefix", f"v-{question.code}")
         super().__init__(**kwargs)
         self.question = question

@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from diagnosis.forms.answers import AnswerForm
 from diagnosis.models import Answer
 from diagnosis.queries.assessments import AssessmentState
-from diagnosis.scoring.definition import Dimension, Question
+from diagnosis.scoring.definition import DimensionSpec, QuestionSpec
 
 
 @dataclass
 class QuestionItem:
-    spec: Question
+    spec: QuestionSpec
     form: AnswerForm | None
     answer: Answer | None
     visible: bool
@@ -22,7 +22,7 @@ class QuestionItem:
 
     @classmethod
     def build(
-        cls, state: AssessmentState, spec: Question, form: AnswerForm | None
+        cls, state: AssessmentState, spec: QuestionSpec, form: AnswerForm | None
     ) -> "QuestionItem":
         return cls(
             spec=spec,
@@ -38,7 +38,7 @@ class QuestionItem:
         return code in self.trigger_codes
 
 
-def _triggers(state: AssessmentState, spec: Question) -> frozenset[str]:
+def _triggers(state: AssessmentState, spec: QuestionSpec) -> frozenset[str]:
     codes = set()
     while spec.depends_on is not None:
         codes.add(spec.depends_on.question)
@@ -48,7 +48,7 @@ def _triggers(state: AssessmentState, spec: Question) -> frozenset[str]:
 
 def section_items(
     state: AssessmentState,
-    dimension: Dimension,
+    dimension: DimensionSpec,
     *,
     data=None,
     files=None,

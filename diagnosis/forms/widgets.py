@@ -8,14 +8,14 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from diagnosis.scoring.definition import Question, QuestionType
+from diagnosis.scoring.definition import QuestionSpec, QuestionType
 
 # (id(question), language) → (question, [(value, markup before "checked", markup after)]).
 # Holding the question keeps its id from being reused while the entry exists.
-_PARTS: dict[tuple[int, str], tuple[Question, list[tuple[str, str, str]]]] = {}
+_PARTS: dict[tuple[int, str], tuple[QuestionSpec, list[tuple[str, str, str]]]] = {}
 
 
-def _choice_parts(question: Question, name: str, language: str) -> list[tuple[str, str, str]]:
+def _choice_parts(question: QuestionSpec, name: str, language: str) -> list[tuple[str, str, str]]:
     parts = []
     for option in question.options:
         value = escape(str(option.value))
@@ -38,7 +38,9 @@ def _choice_parts(question: Question, name: str, language: str) -> list[tuple[st
     return parts
 
 
-def _checklist_parts(question: Question, name: str, language: str) -> list[tuple[str, str, str]]:
+def _checklist_parts(
+    question: QuestionSpec, name: str, language: str
+) -> list[tuple[str, str, str]]:
     parts = []
     for item in question.items:
         code = escape(item.code)
@@ -54,7 +56,7 @@ def _checklist_parts(question: Question, name: str, language: str) -> list[tuple
     return parts
 
 
-def options_html(question: Question, current, *, language: str, writable: bool) -> SafeString:
+def options_html(question: QuestionSpec, current, *, language: str, writable: bool) -> SafeString:
     """Radio buttons or check boxes for the question, with `current` marked."""
     key = (id(question), language)
     if key not in _PARTS:

@@ -8,9 +8,8 @@ from django.db.models import F
 
 from diagnosis.models import Answer, Assessment, DimensionGoal
 from diagnosis.queries.questionnaires import row_ids
-from diagnosis.scoring import AnswerInput, is_answered, is_visible
-from diagnosis.scoring import DimensionGoal as GoalInput
-from diagnosis.scoring.definition import Definition, Question
+from diagnosis.scoring import AnswerInput, GoalInput, is_answered, is_visible
+from diagnosis.scoring.definition import Definition, QuestionSpec
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,10 @@ class AssessmentState:
         self.answers[code] = answer
         self.inputs[code] = answer_input(answer)
 
-    def visible(self, question: Question) -> bool:
+    def visible(self, question: QuestionSpec) -> bool:
         return is_visible(self.definition, question.code, self.inputs)
 
-    def answered(self, question: Question) -> bool:
+    def answered(self, question: QuestionSpec) -> bool:
         return is_answered(question, self.inputs.get(question.code))
 
     def dimension_progress(self, code: str) -> Progress:
@@ -72,7 +71,7 @@ class AssessmentState:
         parts = [self.dimension_progress(d.code) for d in self.definition.dimensions]
         return Progress(sum(p.answered for p in parts), sum(p.total for p in parts))
 
-    def missing_questions(self) -> list[Question]:
+    def missing_questions(self) -> list[QuestionSpec]:
         """Visible questions without an answer, in questionnaire order."""
         return [
             question
@@ -88,7 +87,7 @@ class AssessmentState:
             if d.code not in self.goals or self.goals[d.code].target_level is None
         ]
 
-    def first_unanswered(self) -> Question | None:
+    def first_unanswered(self) -> QuestionSpec | None:
         missing = self.missing_questions()
         return missing[0] if missing else None
 

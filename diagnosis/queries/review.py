@@ -1,15 +1,15 @@
 """Reads for the consultant's screens."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from diagnosis.answers import display_answer
-from diagnosis.forms.review import ValidationForm
 from diagnosis.models import Answer, AnswerValidation, Assessment
 from diagnosis.queries.assessments import AssessmentState
 from diagnosis.scoring import score
-from diagnosis.scoring.definition import Question
+from diagnosis.scoring.definition import QuestionSpec
 
 QUEUE_STATUSES = ["submitted", "in_review", "returned", "validated"]
 
@@ -25,13 +25,13 @@ def queue_counts(assessments: QuerySet[Assessment]) -> dict[str, int]:
 
 @dataclass
 class ReviewRow:
-    question: Question
+    question: QuestionSpec
     answer: Answer | None
     display: str
     validation: AnswerValidation | None
     validated_display: str
     warned: bool
-    form: ValidationForm
+    form: Any = None  # the consultant's form, added by the view
 
 
 def review_rows(state: AssessmentState) -> list[tuple]:
@@ -63,7 +63,6 @@ def review_rows(state: AssessmentState) -> list[tuple]:
                     if validation and not validation.confirmed
                     else "",
                     warned=question.code in warned,
-                    form=ValidationForm(question),
                 )
             )
         sections.append((dimension, rows))

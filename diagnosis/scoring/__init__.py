@@ -8,13 +8,13 @@ from .card import (
     ChosenRecommendation,
     Confidence,
     ConsistencyWarning,
-    DimensionScore,
+    DimensionResult,
     Limit,
     Priority,
     ScoreCard,
 )
 from .engine import SCORING_VERSION, score
-from .inputs import AnswerInput, DimensionGoal
+from .inputs import AnswerInput, GoalInput
 from .questions import is_answered, question_score
 from .visibility import is_visible, visible_questions
 
@@ -24,8 +24,8 @@ __all__ = [
     "ChosenRecommendation",
     "Confidence",
     "ConsistencyWarning",
-    "DimensionGoal",
-    "DimensionScore",
+    "DimensionResult",
+    "GoalInput",
     "Limit",
     "Priority",
     "ScoreCard",

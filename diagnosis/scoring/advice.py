@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .card import ChosenRecommendation, DimensionScore, Priority
+from .card import ChosenRecommendation, DimensionResult, Priority
 from .model import DefinitionModel, RuleModel
 
 UNRANKED = 1 << 30  # sorts non-prioritised dimensions after every ranked one
@@ -15,7 +15,7 @@ def gap_to_target(target_score: float | None, score: float | None) -> float:
     return round(max(0.0, target_score - (score or 0.0)), 1)
 
 
-def rank_priorities(dimensions: tuple[DimensionScore, ...]) -> tuple[Priority, ...]:
+def rank_priorities(dimensions: tuple[DimensionResult, ...]) -> tuple[Priority, ...]:
     """Return the dimensions with a gap, by gap × weight × relevance (highest first);
     equal values keep the definition's dimension order."""
     valued = [(round(d.gap * d.weight * d.relevance, 2), d) for d in dimensions if d.gap > 0]
@@ -28,7 +28,7 @@ def rank_priorities(dimensions: tuple[DimensionScore, ...]) -> tuple[Priority, .
 
 def choose_recommendations(
     model: DefinitionModel,
-    dimensions: tuple[DimensionScore, ...],
+    dimensions: tuple[DimensionResult, ...],
     priorities: tuple[Priority, ...],
 ) -> tuple[ChosenRecommendation, ...]:
     """Return the rules matching each dimension's level, prioritised dimensions first (by

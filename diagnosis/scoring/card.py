@@ -63,7 +63,7 @@ class Limit:
 
 
 @dataclass(frozen=True, slots=True)
-class DimensionScore:
+class DimensionResult:
     """One dimension's result; ``score`` is None when nothing applicable was answered."""
 
     code: str
@@ -93,7 +93,7 @@ class DimensionScore:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DimensionScore:
+    def from_dict(cls, data: dict[str, Any]) -> DimensionResult:
         """Return the dimension result stored by ``to_dict``."""
         return cls(
             code=data["code"],
@@ -246,13 +246,13 @@ class ScoreCard:
     level: int
     uncapped_level: int
     limiting: tuple[Limit, ...]
-    dimensions: tuple[DimensionScore, ...]
+    dimensions: tuple[DimensionResult, ...]
     priorities: tuple[Priority, ...]
     recommendations: tuple[ChosenRecommendation, ...]
     warnings: tuple[ConsistencyWarning, ...]
     confidence: Confidence
 
-    def dimension(self, code: str) -> DimensionScore:
+    def dimension(self, code: str) -> DimensionResult:
         """Return the named dimension's result; KeyError when there is none."""
         for dimension in self.dimensions:
             if dimension.code == code:
@@ -287,7 +287,7 @@ class ScoreCard:
             level=data["level"],
             uncapped_level=data["uncapped_level"],
             limiting=tuple(Limit.from_dict(item) for item in data["limiting"]),
-            dimensions=tuple(DimensionScore.from_dict(item) for item in data["dimensions"]),
+            dimensions=tuple(DimensionResult.from_dict(item) for item in data["dimensions"]),
             priorities=tuple(Priority.from_dict(item) for item in data["priorities"]),
             recommendations=tuple(
                 ChosenRecommendation.from_dict(item) for item in data["recommendations"]

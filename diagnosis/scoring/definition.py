@@ -48,7 +48,7 @@ class Effort(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Option:
+class OptionSpec:
     value: int | str
     score: float
     label: Text
@@ -75,7 +75,7 @@ class Dependency:
 
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class QuestionSpec:
     code: str
     dimension: str
     type: QuestionType
@@ -84,7 +84,7 @@ class Question:
     help: Text | None = None
     allow_na: bool = False
     depends_on: Dependency | None = None
-    options: tuple[Option, ...] = ()
+    options: tuple[OptionSpec, ...] = ()
     items: tuple[ChecklistItem, ...] = ()
     unit: Text | None = None
     minimum: float | None = None
@@ -95,7 +95,7 @@ class Question:
     def scored(self) -> bool:
         return self.type is not QuestionType.TEXT
 
-    def option(self, value: Any) -> Option | None:
+    def option(self, value: Any) -> OptionSpec | None:
         for option in self.options:
             if option.value == value:
                 return option
@@ -103,13 +103,13 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
-class Dimension:
+class DimensionSpec:
     code: str
     weight: float
     critical: bool
     name: Text
     description: Text
-    questions: tuple[Question, ...]
+    questions: tuple[QuestionSpec, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +168,10 @@ class Definition:
     title: Text
     description: Text
     levels: tuple[Level, ...]
-    dimensions: tuple[Dimension, ...]
+    dimensions: tuple[DimensionSpec, ...]
     recommendations: tuple[Recommendation, ...]
     consistency: tuple[ConsistencyRule, ...] = ()
-    _questions: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+    _questions: dict[str, QuestionSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for dimension in self.dimensions:
@@ -179,9 +179,9 @@ class Definition:
                 self._questions[question.code] = question
 
     @property
-    def questions(self) -> dict[str, Question]:
+    def questions(self) -> dict[str, QuestionSpec]:
         """All questions by code, in file order."""
         return self._questions
 
-    def dimension(self, code: str) -> Dimension:
+    def dimension(self, code: str) -> DimensionSpec:
         return next(d for d in self.dimensions if d.code == code)

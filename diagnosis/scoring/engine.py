@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .advice import choose_recommendations, gap_to_target, rank_priorities
-from .card import Confidence, DimensionScore, Limit, ScoreCard
+from .card import Confidence, DimensionResult, Limit, ScoreCard
 from .consistency import consistency_warnings
 from .definition import Definition
-from .inputs import AnswerInput, DimensionGoal, clamp_relevance
+from .inputs import AnswerInput, GoalInput, clamp_relevance
 from .levels import band_level, gated_level
 from .model import DefinitionModel, model_for
 from .resolution import Resolution, Tally, resolve
 
 SCORING_VERSION = "1.0"
-NO_GOAL = DimensionGoal()
+NO_GOAL = GoalInput()
 
 
 def score(
     definition: Definition,
     answers: Mapping[str, AnswerInput],
-    goals: Mapping[str, DimensionGoal] | None = None,
+    goals: Mapping[str, GoalInput] | None = None,
 ) -> ScoreCard:
     """Return the score card of the answers (keyed by question code) against the definition.
 
@@ -50,8 +50,8 @@ def score(
 
 
 def dimension_results(
-    model: DefinitionModel, tallies: list[Tally], goals: Mapping[str, DimensionGoal]
-) -> tuple[DimensionScore, ...]:
+    model: DefinitionModel, tallies: list[Tally], goals: Mapping[str, GoalInput]
+) -> tuple[DimensionResult, ...]:
     """Return each dimension's score, band level and gap to the firm's target."""
     return tuple(
         dimension_result(model, index, totals, goals.get(code, NO_GOAL))
@@ -60,14 +60,14 @@ def dimension_results(
 
 
 def dimension_result(
-    model: DefinitionModel, index: int, totals: Tally, goal: DimensionGoal
-) -> DimensionScore:
+    model: DefinitionModel, index: int, totals: Tally, goal: GoalInput
+) -> DimensionResult:
     """Return one dimension's result; an unknown target level sets no target score."""
     dimension_score = totals.score()
     target_level = goal.target_level
     # An exact-type test: a bool is no level, and a list must not reach the dict lookup.
     target_score = model.level_min_scores.get(target_level) if type(target_level) is int else None
-    return DimensionScore(
+    return DimensionResult(
         code=model.dimension_codes[index],
         score=dimension_score,
         level=band_level(model.levels, dimension_score),
@@ -93,7 +93,7 @@ def overall_score(weights: Sequence[float], scores: Sequence[float | None]) -> f
 def standing(
     model: DefinitionModel,
     overall: float,
-    dimensions: tuple[DimensionScore, ...],
+    dimensions: tuple[DimensionResult, ...],
     resolution: Resolution,
 ) -> tuple[int, tuple[Limit, ...]]:
     """Return the gated level and what holds the firm back from the level above."""

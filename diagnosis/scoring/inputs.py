@@ -26,7 +26,7 @@ class AnswerInput:
 
 
 @dataclass(frozen=True, slots=True)
-class DimensionGoal:
+class GoalInput:
     """The firm's goal for one dimension: a target level and how much it matters (1–5)."""
 
     target_level: int | None = None

@@ -12,7 +12,7 @@ from typing import Any
 
 from .card import ChosenRecommendation
 from .consistency import RuleCheck, rule_check
-from .definition import Definition, Level, Question, QuestionType, Recommendation
+from .definition import Definition, Level, QuestionSpec, QuestionType, Recommendation
 from .questions import Scorer, make_scorer
 
 CACHE_SIZE = 32
@@ -32,7 +32,7 @@ class QuestionModel:
     names no earlier level/choice question).
     """
 
-    question: Question
+    question: QuestionSpec
     code: str
     dimension: int
     weight: float
@@ -110,7 +110,7 @@ def build_model(definition: Definition) -> DefinitionModel:
 def question_models(definition: Definition) -> tuple[QuestionModel, ...]:
     """Return the questions in file order, each knowing which dimension index holds it."""
     models: list[QuestionModel] = []
-    triggers: dict[str, Question] = {}
+    triggers: dict[str, QuestionSpec] = {}
     for index, dimension in enumerate(definition.dimensions):
         for question in dimension.questions:
             models.append(question_model(question, index, triggers))
@@ -120,7 +120,7 @@ def question_models(definition: Definition) -> tuple[QuestionModel, ...]:
 
 
 def question_model(
-    question: Question, dimension: int, triggers: dict[str, Question]
+    question: QuestionSpec, dimension: int, triggers: dict[str, QuestionSpec]
 ) -> QuestionModel:
     """Return the question's model; ``triggers`` holds the earlier level/choice questions."""
     dependency = question.depends_on

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .definition import Question, QuestionType
+from .definition import QuestionSpec, QuestionType
 from .inputs import AnswerInput
 
 Scorer = Callable[[Any], float | None]
@@ -57,7 +57,7 @@ def has_text(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def option_scorer(question: Question) -> Scorer:
+def option_scorer(question: QuestionSpec) -> Scorer:
     """Return a scorer giving the chosen option's score (level and choice questions)."""
     scores = {option.value: float(option.score) for option in question.options}
 
@@ -67,7 +67,7 @@ def option_scorer(question: Question) -> Scorer:
     return score_option
 
 
-def checklist_scorer(question: Question) -> Scorer:
+def checklist_scorer(question: QuestionSpec) -> Scorer:
     """Return a scorer giving the ticked share of the items' total weight × 100."""
     weights = {item.code: float(item.weight) for item in question.items}
     known = frozenset(weights)
@@ -83,7 +83,7 @@ def checklist_scorer(question: Question) -> Scorer:
     return score_checklist
 
 
-def kpi_scorer(question: Question) -> Scorer:
+def kpi_scorer(question: QuestionSpec) -> Scorer:
     """Return a scorer giving the score of the last band starting at or below the number."""
     bands = sorted(question.bands, key=lambda band: band.start)
     starts = [float(band.start) for band in bands]
@@ -102,12 +102,12 @@ def kpi_scorer(question: Question) -> Scorer:
     return score_kpi
 
 
-def text_scorer(question: Question) -> Scorer:
+def text_scorer(question: QuestionSpec) -> Scorer:
     """Return a scorer that scores nothing: free text is never scored."""
     return lambda value: None
 
 
-SCORER_BUILDERS: dict[str, Callable[[Question], Scorer]] = {
+SCORER_BUILDERS: dict[str, Callable[[QuestionSpec], Scorer]] = {
     QuestionType.LEVEL: option_scorer,
     QuestionType.CHOICE: option_scorer,
     QuestionType.CHECKLIST: checklist_scorer,
@@ -116,24 +116,24 @@ SCORER_BUILDERS: dict[str, Callable[[Question], Scorer]] = {
 }
 
 
-def make_scorer(question: Question) -> Scorer:
+def make_scorer(question: QuestionSpec) -> Scorer:
     """Return the question's scorer; an unknown type scores nothing."""
     return SCORER_BUILDERS.get(question.type, text_scorer)(question)
 
 
-def question_score(question: Question, value: Any) -> float | None:
+def question_score(question: QuestionSpec, value: Any) -> float | None:
     """Return the value's score 0–100, or None for text, missing or invalid values."""
     return make_scorer(question)(value)
 
 
-def has_valid_value(question: Question, value: Any) -> bool:
+def has_valid_value(question: QuestionSpec, value: Any) -> bool:
     """Return True when value is a valid answer: scorable, or non-blank text for text."""
     if question.type == QuestionType.TEXT:
         return has_text(value)
     return question_score(question, value) is not None
 
 
-def is_answered(question: Question, answer: AnswerInput | None) -> bool:
+def is_answered(question: QuestionSpec, answer: AnswerInput | None) -> bool:
     """Return True when the answer has a valid value or is "not applicable" where allowed."""
     if answer is None:
         return False

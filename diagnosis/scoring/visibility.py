@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .definition import Definition, Question
+from .definition import Definition, QuestionSpec
 from .inputs import AnswerInput
 from .model import NEVER, DefinitionModel, QuestionModel, model_for
 from .resolution import resolve
@@ -46,7 +46,9 @@ def usable_value(trigger: QuestionModel, answers: Mapping[str, AnswerInput]) -> 
     return answer.value if trigger.scorer(answer.value) is not None else NEVER
 
 
-def visible_questions(definition: Definition, answers: Mapping[str, AnswerInput]) -> list[Question]:
+def visible_questions(
+    definition: Definition, answers: Mapping[str, AnswerInput]
+) -> list[QuestionSpec]:
     """Return the questions that are asked, in file order."""
     model = model_for(definition)
     hidden = resolve(model, answers).hidden

@@ -63,7 +63,7 @@ def firm_request_join(*, user: User, firm: Firm) -> JoinRequest:
                 "firm_name": firm.name,
                 "requester": str(user),
                 "requester_email": user.email,
-                "url": settings.SITE_URL + reverse("firm"),
+                "url": settings.SITE_URL + reverse("firm_detail"),
             },
         )
     return request

@@ -55,6 +55,6 @@ def notify_submitted(assessment_pk: int) -> int:
 def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:
     """Tell every member of the assessment's firm (returned, signed off)."""
     members = list(User.objects.filter(membership__firm=assessment.firm, is_active=True))
-    context = _assessment_context(assessment, reverse("assessment", args=[assessment.pk]))
+    context = _assessment_context(assessment, reverse("assessment_resume", args=[assessment.pk]))
     context.update(extra or {})
     return send_email(name, members, context)

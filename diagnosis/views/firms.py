@@ -20,7 +20,7 @@ from diagnosis.services.assessments import AssessmentError, assessment_start
 def firm_register(request: HttpRequest) -> HttpResponse:
     require_possible_respondent(request.user)
     if membership_for(request.user):
-        return redirect("firm")
+        return redirect("firm_detail")
     form = FirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -36,7 +36,7 @@ def firm_register(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("home")
             messages.success(request, _("Your firm is registered. You can start the assessment."))
-            return redirect("firm")
+            return redirect("firm_detail")
     return render(request, "diagnosis/firms/register.html", {"form": form})
 
 
@@ -81,7 +81,7 @@ def firm_invite(request: HttpRequest) -> HttpResponse:
             form.add_error("email", str(error))
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
-            return redirect("firm")
+            return redirect("firm_detail")
     return _firm_page(request, firm, membership, form, status=400)
 
 
@@ -96,7 +96,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(user)s was removed.") % {"user": membership.user})
-    return redirect("firm")
+    return redirect("firm_detail")
 
 
 @login_required
@@ -109,7 +109,7 @@ def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         firm_services.join_request_decide(request=join_request, owner=request.user, approve=approve)
     except firm_services.FirmError as error:
         messages.error(request, str(error))
-    return redirect("firm")
+    return redirect("firm_detail")
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -123,7 +123,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Welcome to %(firm)s.") % {"firm": found.firm.name})
-            return redirect("firm")
+            return redirect("firm_detail")
     return render(request, "diagnosis/firms/invitation.html", {"invitation": found})
 
 
@@ -135,5 +135,5 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
         assessment = assessment_start(firm=firm, user=request.user)
     except AssessmentError as error:
         messages.error(request, str(error))
-        return redirect("firm")
-    return redirect("assessment", assessment.pk)
+        return redirect("firm_detail")
+    return redirect("assessment_resume", assessment.pk)

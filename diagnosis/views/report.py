@@ -18,7 +18,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     built = build_report(assessment, access)
     if built is None:
         if access.is_member and assessment.is_open:
-            return redirect("assessment", pk)
+            return redirect("assessment_resume", pk)
         return render(request, "diagnosis/report/not_ready.html", {"assessment": assessment})
     return render(request, "diagnosis/report/report.html", {"report": built, "access": access})
 

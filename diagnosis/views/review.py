@@ -18,7 +18,7 @@ from diagnosis.services import review as review_services
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HttpRequest) -> HttpResponse:
     assessments = review_queue_for(request.user)
     status = request.GET.get("status", "")
     counts = queue_counts(assessments)
@@ -39,13 +39,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
+    sections = review_rows(state)
+    for _dimension, rows in sections:
+        for row in rows:
+            row.form = ValidationForm(row.question)
     return render(
         request,
         "diagnosis/review/review.html",
         {
             "assessment": assessment,
             "state": state,
-            "rows": review_rows(state),
+            "rows": sections,
             "comments": assessment.comments.select_related("author"),
             "comment_form": CommentForm(),
             "decision_form": DecisionForm(),
@@ -56,7 +60,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def validate_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def review_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
     question = state.definition.questions.get(code)
@@ -84,7 +88,7 @@ def _review_url(pk: int) -> str:
 
 @login_required
 @require_POST
-def comment(request: HttpRequest, pk: int) -> HttpResponse:
+def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -101,7 +105,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():

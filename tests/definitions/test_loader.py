@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from diagnosis.definitions import yaml_source
 from diagnosis.definitions.loader import (
     BUNDLED_DIR,
     DefinitionError,
@@ -24,7 +25,10 @@ from diagnosis.definitions.loader import (
 from diagnosis.scoring.definition import Condition, KpiBand, QuestionType
 
 SOURCE = "broken.yaml"
-PURE_MODULES = [BUNDLED_DIR / "loader.py", *sorted((BUNDLED_DIR.parent / "scoring").glob("*.py"))]
+PURE_MODULES = [
+    *sorted(BUNDLED_DIR.glob("*.py")),
+    *sorted((BUNDLED_DIR.parent / "scoring").glob("*.py")),
+]
 
 type Data = dict[str, Any]
 type Mutation = Callable[[Data], None]
@@ -850,3 +854,27 @@ def test_it_finds_the_pure_modules_to_check() -> None:
 @pytest.mark.parametrize("path", PURE_MODULES, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_it_imports_no_django_in_the_pure_modules(path: Path) -> None:
     assert _django_imports(path) == []
+
+
+def test_it_reads_the_same_data_with_libyaml_as_with_the_python_parser() -> None:
+    content = (BUNDLED_DIR / "smart-manufacturing-v1.yaml").read_bytes()
+    fast = yaml.load(content, Loader=yaml_source._StrictLoader)  # noqa: S506
+    slow = yaml.load(content, Loader=yaml_source._StrictPythonLoader)  # noqa: S506
+
+    assert yaml.__with_libyaml__ and fast == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1\na: 2\n", "a: [1, 2\n", "when: 2024-01-01\nx: {\n", "a:\n  - b\n c: d\n"],
+    ids=["duplicate key", "unclosed list", "unclosed mapping", "bad indentation"],
+)
+def test_it_names_yaml_problems_in_the_python_parsers_words(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(yaml.YAMLError) as python_error:
+        yaml.load(text, Loader=yaml_source._StrictPythonLoader)  # noqa: S506
+    with pytest.raises(DefinitionError) as raised:
+        read_definition_data(path)
+
+    assert raised.value.errors == [f"broken.yaml: {yaml_source._yaml_problem(python_error.value)}"]

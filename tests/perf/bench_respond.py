@@ -141,7 +141,7 @@ def measure_autosave(client, assessment, dimension) -> None:
     from diagnosis.models import Answer
 
     question = next(q for q in dimension.questions if q.depends_on is None)
-    url = reverse("answer_save", args=[assessment.pk, question.code])
+    url = reverse("answer_autosave", args=[assessment.pk, question.code])
     Answer.objects.filter(assessment=assessment, question__code=question.code).delete()
     counts, last = [], []
     for revision, value in enumerate(_two_values(question)):

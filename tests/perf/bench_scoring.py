@@ -18,8 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT))
 
 from diagnosis.definitions.loader import load_definition
-from diagnosis.scoring import AnswerInput, DimensionGoal, score
-from diagnosis.scoring.definition import Definition, Question, QuestionType
+from diagnosis.scoring import AnswerInput, GoalInput, score
+from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
 
 DEFINITION_PATH = REPO_ROOT / "diagnosis/definitions/smart-manufacturing-v1.yaml"
 SEED = 20240601
@@ -28,29 +28,29 @@ DURATION_SECONDS = 3.0
 NOT_APPLICABLE_SHARE = 0.1
 
 
-def option_value(question: Question, rng: random.Random) -> Any:
+def option_value(question: QuestionSpec, rng: random.Random) -> Any:
     """Return one of the question's option values."""
     return rng.choice(question.options).value
 
 
-def ticked_items(question: Question, rng: random.Random) -> list[str]:
+def ticked_items(question: QuestionSpec, rng: random.Random) -> list[str]:
     """Return a random subset of the checklist's item codes."""
     return [item.code for item in question.items if rng.random() < 0.5]
 
 
-def kpi_number(question: Question, rng: random.Random) -> float:
+def kpi_number(question: QuestionSpec, rng: random.Random) -> float:
     """Return a number within the KPI's accepted range, to one decimal."""
     low = question.minimum if question.minimum is not None else question.bands[0].start
     high = question.maximum if question.maximum is not None else low + 100
     return round(rng.uniform(low, high), 1)
 
 
-def free_text(question: Question, rng: random.Random) -> str:
+def free_text(question: QuestionSpec, rng: random.Random) -> str:
     """Return a short answer text."""
     return f"answer {rng.randrange(1000)}"
 
 
-VALUE_MAKERS: dict[str, Callable[[Question, random.Random], Any]] = {
+VALUE_MAKERS: dict[str, Callable[[QuestionSpec, random.Random], Any]] = {
     QuestionType.LEVEL: option_value,
     QuestionType.CHOICE: option_value,
     QuestionType.CHECKLIST: ticked_items,
@@ -59,7 +59,7 @@ VALUE_MAKERS: dict[str, Callable[[Question, random.Random], Any]] = {
 }
 
 
-def random_answer(question: Question, rng: random.Random) -> AnswerInput:
+def random_answer(question: QuestionSpec, rng: random.Random) -> AnswerInput:
     """Return a valid answer, sometimes "not applicable" where the question allows it."""
     not_applicable = question.allow_na and rng.random() < NOT_APPLICABLE_SHARE
     return AnswerInput(
@@ -76,18 +76,18 @@ def random_answers(definition: Definition, rng: random.Random) -> dict[str, Answ
     return {code: random_answer(question, rng) for code, question in definition.questions.items()}
 
 
-def random_goals(definition: Definition, rng: random.Random) -> dict[str, DimensionGoal]:
+def random_goals(definition: Definition, rng: random.Random) -> dict[str, GoalInput]:
     """Return a target level and a relevance for every dimension."""
     top = max(level.number for level in definition.levels)
     return {
-        dimension.code: DimensionGoal(target_level=rng.randint(2, top), relevance=rng.randint(1, 5))
+        dimension.code: GoalInput(target_level=rng.randint(2, top), relevance=rng.randint(1, 5))
         for dimension in definition.dimensions
     }
 
 
 def cards_per_second(
     definition: Definition,
-    pool: list[tuple[dict[str, AnswerInput], dict[str, DimensionGoal]]],
+    pool: list[tuple[dict[str, AnswerInput], dict[str, GoalInput]]],
     duration: float,
 ) -> float:
     """Return how many cards per second ``score`` produced, scoring the pool round-robin

@@ -108,9 +108,9 @@ def test_it_serves_a_repeated_section_page_with_fewer_queries(client, assessment
 def test_it_autosaves_an_answer_within_the_query_budget(
     client, assessment, django_assert_max_num_queries, revision
 ):
-    url = reverse("answer_save", args=[assessment.pk, "STR-01"])
+    url = reverse("answer_autosave", args=[assessment.pk, "STR-01"])
     warm_up = {"q-STR-02-value": "2", "q-STR-02-rev": "0"}
-    response = client.post(reverse("answer_save", args=[assessment.pk, "STR-02"]), warm_up)
+    response = client.post(reverse("answer_autosave", args=[assessment.pk, "STR-02"]), warm_up)
     assert response.status_code == 200
     if revision:
         client.post(url, {"q-STR-01-value": "2", "q-STR-01-rev": "0"})
@@ -130,7 +130,7 @@ def test_it_saves_a_whole_page_within_the_query_budget(
     definition = assessment.questionnaire.definition
     for code in half:  # autosaved before: the page both changes and adds answers
         data = answer_post_data(definition, [code], random.Random(1))
-        client.post(reverse("answer_save", args=[assessment.pk, code]), data)
+        client.post(reverse("answer_autosave", args=[assessment.pk, code]), data)
     url = reverse("section", args=[assessment.pk, largest.code])
     data = page_data(assessment, largest, high=True)
     with django_assert_max_num_queries(SECTION_SAVE_BUDGET):

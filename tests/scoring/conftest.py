@@ -20,14 +20,14 @@ from diagnosis.scoring.definition import (
     ConsistencyRule,
     Definition,
     Dependency,
-    Dimension,
+    DimensionSpec,
     Effort,
     Gate,
     Horizon,
     KpiBand,
     Level,
-    Option,
-    Question,
+    OptionSpec,
+    QuestionSpec,
     QuestionType,
     Recommendation,
     Text,
@@ -52,10 +52,10 @@ class Build:
     @staticmethod
     def level_question(
         code: str, *, weight: float = 1, scores: Iterable[float] = LEVEL_SCORES, **fields: Any
-    ) -> Question:
+    ) -> QuestionSpec:
         """Return a level question whose options 0–5 score ``scores``."""
         options = tuple(
-            Option(value=value, score=points, label=text(f"L{value}"), descriptor=text("seen"))
+            OptionSpec(value=value, score=points, label=text(f"L{value}"), descriptor=text("seen"))
             for value, points in enumerate(scores)
         )
         return Build.question(code, QuestionType.LEVEL, weight, options=options, **fields)
@@ -67,15 +67,15 @@ class Build:
         weight: float = 1,
         options: Mapping[str, float] = YES_PARTIAL_NO,
         **fields: Any,
-    ) -> Question:
+    ) -> QuestionSpec:
         """Return a choice question with the given option values and scores."""
-        choices = tuple(Option(value, points, text(value)) for value, points in options.items())
+        choices = tuple(OptionSpec(value, points, text(value)) for value, points in options.items())
         return Build.question(code, QuestionType.CHOICE, weight, options=choices, **fields)
 
     @staticmethod
     def checklist_question(
         code: str, *, weight: float = 1, items: Mapping[str, float] = CHECKLIST_ITEMS, **fields: Any
-    ) -> Question:
+    ) -> QuestionSpec:
         """Return a checklist question with the given item codes and weights."""
         ticks = tuple(
             ChecklistItem(item, item_weight, text(item)) for item, item_weight in items.items()
@@ -91,7 +91,7 @@ class Build:
         maximum: float = 100,
         bands: Iterable[tuple[float, float]] = KPI_BANDS,
         **fields: Any,
-    ) -> Question:
+    ) -> QuestionSpec:
         """Return a KPI question with (start, score) bands."""
         return Build.question(
             code,
@@ -105,14 +105,14 @@ class Build:
         )
 
     @staticmethod
-    def text_question(code: str, **fields: Any) -> Question:
+    def text_question(code: str, **fields: Any) -> QuestionSpec:
         """Return an unscored free-text question."""
         return Build.question(code, QuestionType.TEXT, 0, **fields)
 
     @staticmethod
-    def question(code: str, kind: QuestionType, weight: float, **fields: Any) -> Question:
+    def question(code: str, kind: QuestionType, weight: float, **fields: Any) -> QuestionSpec:
         """Return a question; its dimension is set when it is put in a dimension."""
-        return Question(
+        return QuestionSpec(
             code=code, dimension="", type=kind, weight=weight, text=text(code), **fields
         )
 
@@ -123,11 +123,11 @@ class Build:
 
     @staticmethod
     def dimension(
-        code: str, *questions: Question, weight: float = 1, critical: bool = False
-    ) -> Dimension:
+        code: str, *questions: QuestionSpec, weight: float = 1, critical: bool = False
+    ) -> DimensionSpec:
         """Return a dimension holding the questions (their ``dimension`` set to code)."""
         held = tuple(dataclasses.replace(question, dimension=code) for question in questions)
-        return Dimension(code, weight, critical, text(code), text(f"about {code}"), held)
+        return DimensionSpec(code, weight, critical, text(code), text(f"about {code}"), held)
 
     @staticmethod
     def level(
@@ -177,7 +177,7 @@ class Build:
 
     @staticmethod
     def definition(
-        *dimensions: Dimension,
+        *dimensions: DimensionSpec,
         levels: tuple[Level, ...] | None = None,
         recommendations: Iterable[Recommendation] = (),
         consistency: Iterable[ConsistencyRule] = (),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from diagnosis.scoring import SCORING_VERSION, AnswerInput, DimensionGoal, ScoreCard, score
+from diagnosis.scoring import SCORING_VERSION, AnswerInput, GoalInput, ScoreCard, score
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def full_card(sample, build) -> ScoreCard:
         STR_02="no",
         STR_03="一个五年规划 and a plan",
     )
-    goals = {"SEC": DimensionGoal(target_level=4, relevance=5), "PRO": DimensionGoal(5, 2)}
+    goals = {"SEC": GoalInput(target_level=4, relevance=5), "PRO": GoalInput(5, 2)}
     return score(sample, answers, goals)
 
 

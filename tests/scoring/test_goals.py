@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from diagnosis.scoring import DimensionGoal, Priority, score
+from diagnosis.scoring import GoalInput, Priority, score
 from diagnosis.scoring.definition import Definition
 
 
@@ -27,34 +27,34 @@ def answers(build):
 
 
 def test_it_sets_the_target_score_from_the_target_level(three, answers):
-    card = score(three, answers, {"A": DimensionGoal(target_level=4)})
+    card = score(three, answers, {"A": GoalInput(target_level=4)})
     assert (card.dimension("A").target_score, card.dimension("A").gap) == (60.0, 40.0)
 
 
 def test_it_never_reports_a_negative_gap(three, answers):
-    card = score(three, answers, {"C": DimensionGoal(target_level=3)})
+    card = score(three, answers, {"C": GoalInput(target_level=3)})
     assert card.dimension("C").gap == 0.0
 
 
 def test_it_leaves_the_gap_at_zero_without_a_target(three, answers):
-    card = score(three, answers, {"A": DimensionGoal(relevance=5)})
+    card = score(three, answers, {"A": GoalInput(relevance=5)})
     assert (card.dimension("A").target_score, card.dimension("A").gap) == (None, 0.0)
 
 
 def test_it_counts_an_unscored_dimension_as_zero_for_its_gap(three, build):
-    card = score(three, build.answers(B_01=2), {"A": DimensionGoal(target_level=2)})
+    card = score(three, build.answers(B_01=2), {"A": GoalInput(target_level=2)})
     assert card.dimension("A").gap == 20.0
 
 
 def test_it_ignores_an_unknown_target_level(three, answers):
-    card = score(three, answers, {"A": DimensionGoal(target_level=9)})
+    card = score(three, answers, {"A": GoalInput(target_level=9)})
     assert (card.dimension("A").target_score, card.dimension("A").gap) == (None, 0.0)
 
 
 def test_it_ranks_priorities_by_gap_times_weight_times_relevance(three, answers):
     goals = {
-        "A": DimensionGoal(target_level=4, relevance=3),  # 40 × 1 × 3 = 120
-        "B": DimensionGoal(target_level=4, relevance=5),  # 20 × 2 × 5 = 200
+        "A": GoalInput(target_level=4, relevance=3),  # 40 × 1 × 3 = 120
+        "B": GoalInput(target_level=4, relevance=5),  # 20 × 2 × 5 = 200
     }
     assert score(three, answers, goals).priorities == (
         Priority(rank=1, dimension="B", gap=20.0, weight=2.0, relevance=5, value=200.0),
@@ -64,15 +64,15 @@ def test_it_ranks_priorities_by_gap_times_weight_times_relevance(three, answers)
 
 def test_it_breaks_priority_ties_by_dimension_order(three, answers):
     goals = {
-        "B": DimensionGoal(target_level=4, relevance=2),  # 20 × 2 × 2 = 80
-        "A": DimensionGoal(target_level=4, relevance=2),  # 40 × 1 × 2 = 80
+        "B": GoalInput(target_level=4, relevance=2),  # 20 × 2 × 2 = 80
+        "A": GoalInput(target_level=4, relevance=2),  # 40 × 1 × 2 = 80
     }
     ranked = [priority.dimension for priority in score(three, answers, goals).priorities]
     assert ranked == ["A", "B"]
 
 
 def test_it_leaves_dimensions_without_a_gap_out_of_priorities(three, answers):
-    goals = {"A": DimensionGoal(target_level=3), "C": DimensionGoal(target_level=3)}
+    goals = {"A": GoalInput(target_level=3), "C": GoalInput(target_level=3)}
     ranked = [priority.dimension for priority in score(three, answers, goals).priorities]
     assert ranked == ["A"]
 
@@ -82,10 +82,10 @@ def test_it_defaults_relevance_to_three(three, answers):
 
 
 def test_it_clamps_relevance_to_one_to_five(three, answers):
-    card = score(three, answers, {"A": DimensionGoal(relevance=9), "B": DimensionGoal(relevance=0)})
+    card = score(three, answers, {"A": GoalInput(relevance=9), "B": GoalInput(relevance=0)})
     assert (card.dimension("A").relevance, card.dimension("B").relevance) == (5, 1)
 
 
 def test_it_ignores_goals_for_unknown_dimensions(three, answers):
-    card = score(three, answers, {"ZZZ": DimensionGoal(target_level=5)})
+    card = score(three, answers, {"ZZZ": GoalInput(target_level=5)})
     assert card == score(three, answers)

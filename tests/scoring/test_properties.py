@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from diagnosis.scoring import (
     AnswerInput,
-    DimensionGoal,
+    GoalInput,
     ScoreCard,
     is_visible,
     question_score,
@@ -27,14 +27,14 @@ from diagnosis.scoring.definition import (
     ChecklistItem,
     Definition,
     Dependency,
-    Dimension,
+    DimensionSpec,
     Effort,
     Gate,
     Horizon,
     KpiBand,
     Level,
-    Option,
-    Question,
+    OptionSpec,
+    QuestionSpec,
     QuestionType,
     Recommendation,
     Text,
@@ -50,14 +50,16 @@ weights = st.sampled_from([0.5, 1, 2, 3, 5])
 # ---------------------------------------------------------------- definitions
 
 
-def options_for(values: list[Any], points: list[int]) -> tuple[Option, ...]:
-    return tuple(Option(value, earned, LABEL) for value, earned in zip(values, points, strict=True))
+def options_for(values: list[Any], points: list[int]) -> tuple[OptionSpec, ...]:
+    return tuple(
+        OptionSpec(value, earned, LABEL) for value, earned in zip(values, points, strict=True)
+    )
 
 
 @st.composite
-def level_questions(draw: st.DrawFn, code: str) -> Question:
+def level_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
     points = sorted(draw(st.lists(scores, min_size=6, max_size=6)))
-    return Question(
+    return QuestionSpec(
         code,
         "",
         QuestionType.LEVEL,
@@ -68,7 +70,7 @@ def level_questions(draw: st.DrawFn, code: str) -> Question:
 
 
 @st.composite
-def choice_questions(draw: st.DrawFn, code: str) -> Question:
+def choice_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
     values = draw(
         st.lists(
             st.sampled_from(["yes", "partial", "no", "better", "worse"]),
@@ -78,29 +80,29 @@ def choice_questions(draw: st.DrawFn, code: str) -> Question:
         )
     )
     points = draw(st.lists(scores, min_size=len(values), max_size=len(values)))
-    return Question(
+    return QuestionSpec(
         code, "", QuestionType.CHOICE, draw(weights), LABEL, options=options_for(values, points)
     )
 
 
 @st.composite
-def checklist_questions(draw: st.DrawFn, code: str) -> Question:
+def checklist_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
     codes = draw(st.lists(st.sampled_from("abcde"), min_size=1, max_size=4, unique=True))
     items = tuple(ChecklistItem(item, draw(weights), LABEL) for item in codes)
-    return Question(code, "", QuestionType.CHECKLIST, draw(weights), LABEL, items=items)
+    return QuestionSpec(code, "", QuestionType.CHECKLIST, draw(weights), LABEL, items=items)
 
 
 @st.composite
-def kpi_questions(draw: st.DrawFn, code: str) -> Question:
+def kpi_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
     starts = [0, *sorted(draw(st.sets(st.integers(1, 100), max_size=4)))]
     bands = tuple(KpiBand(start, draw(scores)) for start in starts)
-    return Question(
+    return QuestionSpec(
         code, "", QuestionType.KPI, draw(weights), LABEL, minimum=0, maximum=100, bands=bands
     )
 
 
-def text_questions(code: str) -> st.SearchStrategy[Question]:
-    return st.just(Question(code, "", QuestionType.TEXT, 0, LABEL))
+def text_questions(code: str) -> st.SearchStrategy[QuestionSpec]:
+    return st.just(QuestionSpec(code, "", QuestionType.TEXT, 0, LABEL))
 
 
 QUESTION_KINDS = [
@@ -113,7 +115,9 @@ QUESTION_KINDS = [
 
 
 @st.composite
-def questions(draw: st.DrawFn, code: str, dimension: str, earlier: list[Question]) -> Question:
+def questions(
+    draw: st.DrawFn, code: str, dimension: str, earlier: list[QuestionSpec]
+) -> QuestionSpec:
     question = draw(st.sampled_from(QUESTION_KINDS).flatmap(lambda kind: kind(code)))
     triggers = [q for q in earlier if q.type in (QuestionType.LEVEL, QuestionType.CHOICE)]
     depends_on = None
@@ -129,15 +133,15 @@ def questions(draw: st.DrawFn, code: str, dimension: str, earlier: list[Question
 
 
 @st.composite
-def dimensions(draw: st.DrawFn, code: str) -> Dimension:
-    held: list[Question] = []
+def dimensions(draw: st.DrawFn, code: str) -> DimensionSpec:
+    held: list[QuestionSpec] = []
     for index in range(draw(st.integers(1, 5))):
         held.append(draw(questions(f"{code}-{index:02d}", code, held)))
-    return Dimension(code, draw(weights), draw(st.booleans()), LABEL, LABEL, tuple(held))
+    return DimensionSpec(code, draw(weights), draw(st.booleans()), LABEL, LABEL, tuple(held))
 
 
 @st.composite
-def levels(draw: st.DrawFn, held: list[Dimension]) -> tuple[Level, ...]:
+def levels(draw: st.DrawFn, held: list[DimensionSpec]) -> tuple[Level, ...]:
     count = draw(st.integers(2, 5))
     min_scores = [
         0,
@@ -172,7 +176,7 @@ def definitions(draw: st.DrawFn) -> Definition:
 # ---------------------------------------------------------------- answers
 
 
-def valid_values(question: Question) -> st.SearchStrategy[Any]:
+def valid_values(question: QuestionSpec) -> st.SearchStrategy[Any]:
     if question.type in (QuestionType.LEVEL, QuestionType.CHOICE):
         return st.sampled_from([option.value for option in question.options])
     if question.type == QuestionType.CHECKLIST:
@@ -195,7 +199,7 @@ junk = st.one_of(
 
 
 @st.composite
-def answer_inputs(draw: st.DrawFn, question: Question) -> AnswerInput | None:
+def answer_inputs(draw: st.DrawFn, question: QuestionSpec) -> AnswerInput | None:
     kind = draw(st.sampled_from(["missing", "na", "valid", "valid", "valid", "junk"]))
     if kind == "missing":
         return None
@@ -211,7 +215,7 @@ def answer_sets(draw: st.DrawFn, definition: Definition) -> dict[str, AnswerInpu
 
 goal_sets = st.dictionaries(
     st.sampled_from(["D0", "D1", "D2", "D3"]),
-    st.builds(DimensionGoal, st.none() | st.integers(1, 6), st.integers(0, 6)),
+    st.builds(GoalInput, st.none() | st.integers(1, 6), st.integers(0, 6)),
 )
 
 
@@ -275,7 +279,7 @@ def allowed_level(definition: Definition, card: ScoreCard, answers: dict) -> int
     return reached
 
 
-def non_trigger_questions(definition: Definition) -> list[Question]:
+def non_trigger_questions(definition: Definition) -> list[QuestionSpec]:
     triggers = {q.depends_on.question for q in definition.questions.values() if q.depends_on}
     return [q for q in definition.questions.values() if q.scored and q.code not in triggers]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diagnosis.scoring import DimensionGoal, score
+from diagnosis.scoring import GoalInput, score
 from diagnosis.scoring.definition import Definition
 
 
@@ -43,12 +43,12 @@ def test_it_orders_by_horizon_then_file_order_within_a_dimension(advised, build)
 
 
 def test_it_puts_prioritised_dimensions_first_in_rank_order(advised, build):
-    card = score(advised, build.answers(A_01=1, B_01=1), {"B": DimensionGoal(target_level=5)})
+    card = score(advised, build.answers(A_01=1, B_01=1), {"B": GoalInput(target_level=5)})
     assert titles(card) == ["B-low", "A-now", "A-now-2", "A-later"]
 
 
 def test_it_gives_the_priority_rank_of_the_dimension(advised, build):
-    card = score(advised, build.answers(A_01=5, B_01=2), {"B": DimensionGoal(target_level=5)})
+    card = score(advised, build.answers(A_01=5, B_01=2), {"B": GoalInput(target_level=5)})
     assert [chosen.priority_rank for chosen in card.recommendations] == [1, None]
 
 

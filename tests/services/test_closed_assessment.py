@@ -134,7 +134,7 @@ def test_a_late_autosave_gets_a_403_that_says_why(
     client.raise_request_exception = False
     before = stored(complete)
     response = client.post(
-        reverse("answer_save", args=[complete.pk, "STR-01"]),
+        reverse("answer_autosave", args=[complete.pk, "STR-01"]),
         {"q-STR-01-value": "0", "q-STR-01-rev": str(before[1])},
         HTTP_ACCEPT_LANGUAGE="en",
     )

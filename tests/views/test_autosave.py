@@ -5,7 +5,7 @@ from diagnosis.services.assessments import AnswerEntry, answers_save
 
 def save(client, assessment, code, value, rev="0"):
     return client.post(
-        reverse("answer_save", args=[assessment.pk, code]),
+        reverse("answer_autosave", args=[assessment.pk, code]),
         {f"q-{code}-value": value, f"q-{code}-rev": rev},
     )
 

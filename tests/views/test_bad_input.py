@@ -29,7 +29,7 @@ from diagnosis.models import (
     JoinRequest,
     Membership,
 )
-from diagnosis.scoring.definition import Question, QuestionType
+from diagnosis.scoring.definition import QuestionSpec, QuestionType
 from diagnosis.services import questionnaires as questionnaire_services
 from diagnosis.services.assessments import (
     AnswerEntry,
@@ -83,7 +83,7 @@ def out_of_range(low: float, high: float) -> st.SearchStrategy[str]:
     return st.one_of(below, above, st.integers(max_value=int(low) - 1)).map(str)
 
 
-def bad_value(question: Question) -> st.SearchStrategy[Any]:
+def bad_value(question: QuestionSpec) -> st.SearchStrategy[Any]:
     """Raw input that the question's answer must refuse (never blank: blank clears)."""
     if question.type in (QuestionType.LEVEL, QuestionType.CHOICE):
         offered = {str(option.value) for option in question.options}
@@ -127,7 +127,7 @@ class Scene:
     other_draft: Assessment
 
     @property
-    def section_questions(self) -> list[Question]:
+    def section_questions(self) -> list[QuestionSpec]:
         return list(self.draft.questionnaire.definition.dimension(SECTION).questions)
 
 
@@ -386,7 +386,7 @@ def test_it_refuses_a_bad_autosaved_answer(client, scene, data):
         f"{prefix}-rev": "1",
     }
     before = rows()
-    response = client.post(reverse("answer_save", args=[scene.draft.pk, question.code]), post)
+    response = client.post(reverse("answer_autosave", args=[scene.draft.pk, question.code]), post)
     assert_refused(response, 422)
     assert rows() == before
 
@@ -399,7 +399,7 @@ def test_it_refuses_a_bad_autosaved_answer(client, scene, data):
 @example(revision="9" * 5000)  # more digits than int() converts
 def test_it_treats_a_bad_revision_as_unknown(client, scene, revision):
     response = client.post(
-        reverse("answer_save", args=[scene.draft.pk, "STR-01"]),
+        reverse("answer_autosave", args=[scene.draft.pk, "STR-01"]),
         {"q-STR-01-value": "1", "q-STR-01-rev": revision},
     )
     if "\x00" in revision:
@@ -416,7 +416,7 @@ def test_it_treats_a_bad_revision_as_unknown(client, scene, revision):
 @example(extra={"value": "3", "STR-01-value": "3"})  # fields without the form's prefix
 def test_it_keeps_the_answer_when_the_autosave_names_no_field(client, scene, extra):
     before = rows()
-    response = client.post(reverse("answer_save", args=[scene.draft.pk, "STR-01"]), extra)
+    response = client.post(reverse("answer_autosave", args=[scene.draft.pk, "STR-01"]), extra)
     assert response.status_code < 500
     assert rows() == before
 
@@ -430,7 +430,7 @@ def test_it_keeps_the_answer_when_the_autosave_names_no_field(client, scene, ext
 def test_it_answers_404_for_an_unknown_question(client, scene, code):
     before = rows()
     response = client.post(
-        reverse("answer_save", args=[scene.draft.pk, code]), {f"q-{code}-value": "1"}
+        reverse("answer_autosave", args=[scene.draft.pk, code]), {f"q-{code}-value": "1"}
     )
     assert response.status_code in (400, 404)  # 400: a NUL character
     assert rows() == before
@@ -439,18 +439,18 @@ def test_it_answers_404_for_an_unknown_question(client, scene, code):
 @FEW
 @given(
     target=st.sampled_from(["other_firm", "submitted"]),
-    view=st.sampled_from(["answer_save", "section", "goal_save", "submit"]),
+    view=st.sampled_from(["answer_autosave", "section", "goal_autosave", "submit"]),
     value=st.one_of(st.just("0"), UNICODE),
 )
-@example(target="other_firm", view="answer_save", value="\x00")
+@example(target="other_firm", view="answer_autosave", value="\x00")
 def test_it_changes_nothing_in_another_firms_or_a_submitted_assessment(
     client, scene, target, view, value
 ):
     assessment = scene.other_draft if target == "other_firm" else scene.submitted
     args = {
-        "answer_save": [assessment.pk, "STR-01"],
+        "answer_autosave": [assessment.pk, "STR-01"],
         "section": [assessment.pk, SECTION],
-        "goal_save": [assessment.pk, SECTION],
+        "goal_autosave": [assessment.pk, SECTION],
         "submit": [assessment.pk],
     }[view]
     post = {
@@ -502,7 +502,7 @@ def test_it_refuses_a_bad_evidence_file(client, scene, upload):
         "q-STR-02-evidence": SimpleUploadedFile(name, content),
     }
     before = rows()
-    response = client.post(reverse("answer_save", args=[scene.draft.pk, "STR-02"]), post)
+    response = client.post(reverse("answer_autosave", args=[scene.draft.pk, "STR-02"]), post)
     assert_refused(response, 422)
     page = response.content.decode()
     field = 'id="id_q-STR-02-evidence" class="form-control form-control-sm is-invalid"'
@@ -521,7 +521,7 @@ def test_it_stores_or_refuses_evidence_under_any_file_name(client, scene, stem):
         "q-STR-02-rev": "1",
         "q-STR-02-evidence": SimpleUploadedFile(f"{stem}.pdf", PDF_BYTES),
     }
-    response = client.post(reverse("answer_save", args=[scene.draft.pk, "STR-02"]), post)
+    response = client.post(reverse("answer_autosave", args=[scene.draft.pk, "STR-02"]), post)
     assert response.status_code in (200, 422), response.status_code
 
 
@@ -532,7 +532,7 @@ def test_it_stores_or_refuses_evidence_under_any_file_name(client, scene, stem):
     )
 )
 def test_it_answers_404_for_evidence_that_does_not_exist(client, scene, code):
-    response = client.get(reverse("evidence", args=[scene.submitted.pk, code]))
+    response = client.get(reverse("evidence_download", args=[scene.submitted.pk, code]))
     assert response.status_code in (400, 404)  # 400: a NUL character
 
 
@@ -540,7 +540,7 @@ def test_it_answers_404_for_evidence_that_does_not_exist(client, scene, code):
 @given(code=st.sampled_from([EVIDENCE_CODE, "STR-02"]))
 def test_it_hides_another_firms_evidence(client, scene, other_respondent, code):
     client.force_login(other_respondent)
-    response = client.get(reverse("evidence", args=[scene.submitted.pk, code]))
+    response = client.get(reverse("evidence_download", args=[scene.submitted.pk, code]))
     assert response.status_code in (400, 404)  # 400: a NUL character
 
 
@@ -554,7 +554,7 @@ def test_it_hides_another_firms_evidence(client, scene, other_respondent, code):
 def test_it_refuses_a_bad_goal(client, scene, target, relevance, extra):
     post = {**extra, "goal-STR-target_level": target, "goal-STR-relevance": relevance}
     before = rows()
-    response = client.post(reverse("goal_save", args=[scene.draft.pk, SECTION]), post)
+    response = client.post(reverse("goal_autosave", args=[scene.draft.pk, SECTION]), post)
     assert_refused(response, 422)
     assert rows() == before
 
@@ -567,7 +567,7 @@ def test_it_refuses_a_bad_goal(client, scene, target, relevance, extra):
 )
 def test_it_answers_404_for_an_unknown_dimension(client, scene, code):
     before = rows()
-    for view in ("goal_save", "section"):
+    for view in ("goal_autosave", "section"):
         response = client.post(reverse(view, args=[scene.draft.pk, code]), {})
         assert response.status_code in (400, 404)  # 400: a NUL character
     assert rows() == before
@@ -586,8 +586,8 @@ def test_it_refuses_to_submit_an_incomplete_assessment_whatever_is_posted(client
 @given(body=st.binary(max_size=300))
 def test_it_survives_any_request_body(client, scene, body):
     for url in (
-        reverse("answer_save", args=[scene.draft.pk, "STR-01"]),
-        reverse("goal_save", args=[scene.draft.pk, SECTION]),
+        reverse("answer_autosave", args=[scene.draft.pk, "STR-01"]),
+        reverse("goal_autosave", args=[scene.draft.pk, SECTION]),
         reverse("section", args=[scene.draft.pk, SECTION]),
         reverse("firm_invite"),
     ):
@@ -602,7 +602,7 @@ def test_it_survives_any_request_body(client, scene, body):
 def test_it_refuses_too_many_fields(client, scene):
     before = rows()
     post = {f"junk-{n}": "x" for n in range(1500)}
-    response = client.post(reverse("answer_save", args=[scene.draft.pk, "STR-01"]), post)
+    response = client.post(reverse("answer_autosave", args=[scene.draft.pk, "STR-01"]), post)
     assert 400 <= response.status_code < 500
     assert rows() == before
 
@@ -629,7 +629,7 @@ def test_it_escapes_what_users_write_in_the_section_page_and_the_report(
     assessment = assessment_start(firm=firm, user=owner)
     answer_completely(assessment, owner)
     saved = client.post(
-        reverse("answer_save", args=[assessment.pk, "STR-01"]),
+        reverse("answer_autosave", args=[assessment.pk, "STR-01"]),
         {"q-STR-01-value": "3", "q-STR-01-note": FORMULA, "q-STR-01-rev": "1"},
     )
     assert saved.status_code == 200

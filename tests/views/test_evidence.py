@@ -8,7 +8,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def upload(client, assessment, content=PDF, name="plan.pdf"):
     return client.post(
-        reverse("answer_save", args=[assessment.pk, "STR-01"]),
+        reverse("answer_autosave", args=[assessment.pk, "STR-01"]),
         {
             "q-STR-01-value": "2",
             "q-STR-01-rev": "0",
@@ -23,7 +23,7 @@ def test_it_stores_evidence_and_serves_it_to_colleagues(client, respondent, coll
     answer = Answer.objects.get(assessment=draft)
     assert answer.evidence_name == "plan.pdf"
     client.force_login(colleague)
-    response = client.get(reverse("evidence", args=[draft.pk, "STR-01"]))
+    response = client.get(reverse("evidence_download", args=[draft.pk, "STR-01"]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
@@ -33,7 +33,7 @@ def test_it_hides_evidence_from_other_firms(client, respondent, other_respondent
     client.force_login(respondent)
     upload(client, draft)
     client.force_login(other_respondent)
-    assert client.get(reverse("evidence", args=[draft.pk, "STR-01"])).status_code == 404
+    assert client.get(reverse("evidence_download", args=[draft.pk, "STR-01"])).status_code == 404
 
 
 def test_it_refuses_a_file_whose_content_is_not_its_type(client, respondent, draft):

@@ -77,7 +77,7 @@ def test_it_lets_an_owner_decide_a_join_request(client, respondent, firm, decisi
 
 def test_it_lists_past_assessments_with_status(client, respondent, submitted):
     client.force_login(respondent)
-    page = client.get(reverse("firm")).content.decode()
+    page = client.get(reverse("firm_detail")).content.decode()
     assert submitted.submitted_at.astimezone().strftime("%Y-%m-%d") in page
     assert reverse("report", args=[submitted.pk]) in page
 

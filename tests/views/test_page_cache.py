@@ -49,7 +49,7 @@ def checked(html: str, code: str, value: str) -> bool:
 def autosave(client, assessment, code, value, rev, **extra):
     data = {f"q-{code}-value": value, f"q-{code}-rev": str(rev)}
     data.update({f"q-{code}-{name}": text for name, text in extra.items()})
-    response = client.post(reverse("answer_save", args=[assessment.pk, code]), data)
+    response = client.post(reverse("answer_autosave", args=[assessment.pk, code]), data)
     assert response.status_code == 200, response.content.decode()[:500]
 
 

@@ -91,13 +91,13 @@ def test_it_asks_to_join_instead_of_registering_a_firm_twice(client, firm, respo
 
 
 def test_it_opens_the_first_section_on_a_new_assessment(client, started):
-    response = client.get(reverse("assessment", args=[started.pk]))
+    response = client.get(reverse("assessment_resume", args=[started.pk]))
     assert response.status_code == 302
     assert response["Location"].endswith("/sections/STR/#q-STR-01")
 
 
 def test_it_autosaves_one_answer(client, started):
-    url = reverse("answer_save", args=[started.pk, "STR-01"])
+    url = reverse("answer_autosave", args=[started.pk, "STR-01"])
     response = client.post(
         url, {"q-STR-01-value": "3", "q-STR-01-rev": "0"}, HTTP_HX_REQUEST="true"
     )
@@ -108,9 +108,9 @@ def test_it_autosaves_one_answer(client, started):
 
 
 def test_it_resumes_at_the_first_unanswered_question(client, started):
-    url = reverse("answer_save", args=[started.pk, "STR-01"])
+    url = reverse("answer_autosave", args=[started.pk, "STR-01"])
     client.post(url, {"q-STR-01-value": "3", "q-STR-01-rev": "0"})
-    response = client.get(reverse("assessment", args=[started.pk]))
+    response = client.get(reverse("assessment_resume", args=[started.pk]))
     assert response["Location"].endswith("#q-STR-02")
 
 
@@ -140,7 +140,7 @@ def test_it_keeps_a_submitted_assessment_read_only(client, started):
     client.post(reverse("submit", args=[started.pk]))
     client.cookies["django_language"] = "en"
     response = client.post(
-        reverse("answer_save", args=[started.pk, "STR-01"]),
+        reverse("answer_autosave", args=[started.pk, "STR-01"]),
         {"q-STR-01-value": "0", "q-STR-01-rev": "1"},
     )
     assert response.status_code == 403

@@ -15,7 +15,7 @@ from diagnosis.models import (
     ProviderMembership,
     User,
 )
-from diagnosis.scoring.definition import Question, QuestionType
+from diagnosis.scoring.definition import QuestionSpec, QuestionType
 from diagnosis.services import review
 from diagnosis.services.assessments import (
     AnswerEntry,
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")
 
 
-def demo_value(question: Question, level: int, index: int):
+def demo_value(question: QuestionSpec, level: int, index: int):
     """A plausible answer around maturity `level` (0–5), varied by question position."""
     step = level + (index % 3) - 1
     if question.type is QuestionType.LEVEL:

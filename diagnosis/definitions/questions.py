@@ -1,0 +1,275 @@
+"""Dimensions, questions and their answer types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from diagnosis.definitions.errors import Problems
+from diagnosis.definitions.references import Context, PendingDependency, register_question
+from diagnosis.definitions.values import (
+    DIMENSION_CODE,
+    ITEM_OR_RULE_CODE,
+    LEVEL_VALUES,
+    NO_TEXT,
+    QUESTION_CODE,
+    QUESTION_TYPE,
+    SLUG,
+    Node,
+    neighbours,
+    present,
+    read_boolean,
+    read_level_value,
+    read_number,
+    read_option_values,
+    read_positive,
+    read_score,
+    read_string,
+    read_text,
+    register,
+)
+from diagnosis.scoring.definition import (
+    ChecklistItem,
+    Dependency,
+    DimensionSpec,
+    KpiBand,
+    OptionSpec,
+    QuestionSpec,
+    QuestionType,
+)
+
+
+def read_dimensions(context: Context, node: Node) -> tuple[DimensionSpec, ...]:
+    """Return the dimensions read cleanly; registers every dimension and question code."""
+    if node.is_list("dimensions"):
+        context.dimension_codes = {}
+    return present(_dimension(context, path, raw) for path, raw in node.items("dimensions"))
+
+
+def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None:
+    """Return the dimension, or None if it or one of its questions has a problem."""
+    required = ("code", "weight", "name", "description", "questions")
+    node = Node(context.errors, raw, path, required=required, optional=("critical",))
+    code = node.read("code", DIMENSION_CODE, "")
+    if node.valid("code") and context.dimension_codes is not None:
+        register(context.errors, context.dimension_codes, code, node.at("code"), "dimension code")
+    weight = node.read("weight", read_positive, 0.0)
+    critical = node.read("critical", read_boolean, False)
+    name = node.read("name", read_text, NO_TEXT)
+    description = node.read("description", read_text, NO_TEXT)
+    questions = [_question(context, code, path, raw) for path, raw in node.items("questions")]
+    dimension = DimensionSpec(
+        code=code,
+        weight=weight,
+        critical=critical,
+        name=name,
+        description=description,
+        questions=present(questions),
+    )
+    return None if node.failed else dimension
+
+
+_QUESTION_REQUIRED = ("code", "type", "text")
+
+
+_QUESTION_OPTIONAL = ("help", "allow_na", "depends_on")
+
+
+_TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.LEVEL: ("weight", "options"),
+    QuestionType.CHOICE: ("weight", "options"),
+    QuestionType.CHECKLIST: ("weight", "items"),
+    QuestionType.KPI: ("weight", "unit", "min", "max", "bands"),
+    QuestionType.TEXT: (),
+}
+
+
+_TYPE_NAMES = frozenset(kind.value for kind in QuestionType)
+
+
+_ALL_TYPE_KEYS = tuple(dict.fromkeys(key for keys in _TYPE_KEYS.values() for key in keys))
+
+
+def _question(context: Context, dimension: str, path: str, raw: object) -> QuestionSpec | None:
+    """Return the question, or None if it has a problem; its code is registered either way."""
+    node, kind = _question_node(context.errors, path, raw)
+    code = node.read("code", QUESTION_CODE, "")
+    position = register_question(context, node, code)
+    question = QuestionSpec(
+        code=code,
+        dimension=dimension,
+        type=node.read("type", QUESTION_TYPE, QuestionType.TEXT),
+        weight=node.read("weight", read_positive, 0.0),
+        text=node.read("text", read_text, NO_TEXT),
+        help=node.read("help", read_text, None),
+        allow_na=node.read("allow_na", read_boolean, False),
+        depends_on=_dependency(context, node, position),
+        **(_TYPE_FIELDS[kind](node) if kind else {}),
+    )
+    if node.failed:
+        return None
+    context.questions[code] = question
+    return question
+
+
+def _question_node(errors: Problems, path: str, raw: object) -> tuple[Node, QuestionType | None]:
+    """Return the question's node, its keys checked for its type, and the type if valid."""
+    kind = _peek_type(raw)
+    if kind is None:  # check what can be checked without knowing the type
+        optional = (*_QUESTION_OPTIONAL, *_ALL_TYPE_KEYS)
+        return Node(errors, raw, path, required=_QUESTION_REQUIRED, optional=optional), None
+    own = _TYPE_KEYS[kind]
+    misplaced = {
+        key: f"not allowed on a {kind} question" for key in _ALL_TYPE_KEYS if key not in own
+    }
+    required = (*_QUESTION_REQUIRED, *own)
+    node = Node(
+        errors, raw, path, required=required, optional=_QUESTION_OPTIONAL, misplaced=misplaced
+    )
+    return node, kind
+
+
+def _peek_type(raw: object) -> QuestionType | None:
+    """Return the question type named in raw, or None if there is no valid one."""
+    kind = raw.get("type") if isinstance(raw, dict) else None
+    return QuestionType(kind) if isinstance(kind, str) and kind in _TYPE_NAMES else None
+
+
+def _dependency(context: Context, node: Node, position: int) -> Dependency | None:
+    """Return the question's depends_on, queued to be checked once all questions are known."""
+    if not node.has("depends_on"):
+        return None
+    child = node.child("depends_on", required=("question", "values"))
+    dependency = Dependency(
+        question=child.read("question", read_string, ""), values=read_option_values(child, "values")
+    )
+    if not child.failed:
+        context.dependencies.append(PendingDependency(child.path, position, dependency))
+    return dependency
+
+
+def _level_fields(node: Node) -> dict[str, Any]:
+    """Return the options of a level question: values 0–5 in order, scores not decreasing."""
+    paths, options = _options(node, level=True)
+    if options and None not in options:
+        found = ", ".join(str(option.value) for option in present(options))
+        if tuple(option.value for option in present(options)) != LEVEL_VALUES:
+            problem = f"must list exactly the values 0, 1, 2, 3, 4, 5 in order (found {found})"
+            node.errors.add(node.at("options"), problem)
+    for index, previous, option in neighbours(options):
+        if option.score < previous.score:
+            problem = (
+                f"must not be lower than the score for value {previous.value} ({previous.score:g})"
+            )
+            node.errors.add(f"{paths[index]}.score", problem)
+    return {"options": present(options)}
+
+
+def _choice_fields(node: Node) -> dict[str, Any]:
+    """Return the options of a choice question: at least two, with unique slug values."""
+    paths, options = _options(node, level=False)
+    if len(paths) == 1:
+        node.errors.add(node.at("options"), "a choice question needs at least two options")
+    return {"options": present(options)}
+
+
+def _options(node: Node, *, level: bool) -> tuple[list[str], list[OptionSpec | None]]:
+    """Return the paths and options (None where invalid); reports duplicate values."""
+    items = node.items("options")
+    options = [_option(node.errors, path, raw, level=level) for path, raw in items]
+    registry: dict[Any, str] = {}
+    for (path, _), option in zip(items, options, strict=True):
+        if option is not None:
+            register(node.errors, registry, option.value, f"{path}.value", "option value")
+    return [path for path, _ in items], options
+
+
+def _option(errors: Problems, path: str, raw: object, *, level: bool) -> OptionSpec | None:
+    """Return the option (descriptor required on level options), or None if invalid."""
+    descriptor = ("descriptor",)  # required on level options, optional on choice options
+    required = ("value", "score", "label", *(descriptor if level else ()))
+    node = Node(errors, raw, path, required=required, optional=() if level else descriptor)
+    option = OptionSpec(
+        value=node.read("value", read_level_value if level else SLUG, 0),
+        score=node.read("score", read_score, 0.0),
+        label=node.read("label", read_text, NO_TEXT),
+        descriptor=node.read("descriptor", read_text, None),
+    )
+    return None if node.failed else option
+
+
+def _checklist_fields(node: Node) -> dict[str, Any]:
+    """Return the items of a checklist question, with codes unique within it."""
+    registry: dict[Any, str] = {}
+    items = [_checklist_item(node.errors, registry, path, raw) for path, raw in node.items("items")]
+    return {"items": present(items)}
+
+
+def _checklist_item(
+    errors: Problems, registry: dict[Any, str], path: str, raw: object
+) -> ChecklistItem | None:
+    """Return the item, or None if invalid; reports a code used before in the question."""
+    node = Node(errors, raw, path, required=("code", "weight", "label"))
+    code = node.read("code", ITEM_OR_RULE_CODE, "")
+    if node.valid("code"):
+        register(errors, registry, code, node.at("code"), "item code")
+    item = ChecklistItem(
+        code=code,
+        weight=node.read("weight", read_positive, 0.0),
+        label=node.read("label", read_text, NO_TEXT),
+    )
+    return None if node.failed else item
+
+
+def _kpi_fields(node: Node) -> dict[str, Any]:
+    """Return unit, range and bands of a KPI question; min is below max."""
+    minimum = node.read("min", read_number, None)
+    maximum = node.read("max", read_number, None)
+    if minimum is not None and maximum is not None and minimum >= maximum:
+        node.errors.add(node.at("max"), f"must be greater than min ({minimum:g})")
+    return {
+        "unit": node.read("unit", read_text, NO_TEXT),
+        "minimum": minimum,
+        "maximum": maximum,
+        "bands": _bands(node, minimum, maximum),
+    }
+
+
+def _bands(node: Node, minimum: float | None, maximum: float | None) -> tuple[KpiBand, ...]:
+    """Return the bands: the first starts at min, each later one higher, none above max."""
+    items = node.items("bands")
+    bands = [_band(node.errors, path, raw) for path, raw in items]
+    paths = [f"{path}.from" for path, _ in items]
+    if bands and bands[0] is not None and minimum is not None and bands[0].start != minimum:
+        node.errors.add(paths[0], f"must equal min ({minimum:g})")
+    for index, previous, band in neighbours(bands):
+        if band.start <= previous.start:
+            node.errors.add(
+                paths[index], f"must be greater than the previous from ({previous.start:g})"
+            )
+    for path, band in zip(paths, bands, strict=True):
+        if band is not None and maximum is not None and band.start > maximum:
+            node.errors.add(path, f"must not be greater than max ({maximum:g})")
+    return present(bands)
+
+
+def _band(errors: Problems, path: str, raw: object) -> KpiBand | None:
+    """Return the band (YAML `from` becomes `start`), or None if invalid."""
+    node = Node(errors, raw, path, required=("from", "score"))
+    band = KpiBand(
+        start=node.read("from", read_number, 0.0), score=node.read("score", read_score, 0.0)
+    )
+    return None if node.failed else band
+
+
+def _no_fields(node: Node) -> dict[str, Any]:
+    return {}
+
+
+_TYPE_FIELDS: dict[QuestionType, Callable[[Node], dict[str, Any]]] = {
+    QuestionType.LEVEL: _level_fields,
+    QuestionType.CHOICE: _choice_fields,
+    QuestionType.CHECKLIST: _checklist_fields,
+    QuestionType.KPI: _kpi_fields,
+    QuestionType.TEXT: _no_fields,
+}
