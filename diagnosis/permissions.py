@@ -8,13 +8,14 @@ revealed); a user who may see but not change gets 403.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from diagnosis.models import (
     Assessment,
     Assignment,
+    DistrictOfficer,
     Firm,
     Membership,
     ProviderMembership,
@@ -220,3 +221,39 @@ def require_possible_respondent(user: User) -> None:
         raise PermissionDenied(
             _("Diagnosis providers' staff and the programme office cannot register a firm.")
         )
+
+
+@dataclass(frozen=True)
+class ProgrammeScope:
+    """The part of the programme a user may follow: the whole city or some districts."""
+
+    districts: frozenset[str] | None  # None: every district (the programme office)
+
+    @property
+    def is_citywide(self) -> bool:
+        return self.districts is None
+
+    def covers(self, district: str) -> bool:
+        return self.districts is None or district in self.districts
+
+    def filter[M: Model](
+        self, queryset: QuerySet[M], district_field: str = "district"
+    ) -> QuerySet[M]:
+        """The queryset narrowed to the scope's districts (`district_field` names the column)."""
+        if self.districts is None:
+            return queryset
+        return queryset.filter(**{f"{district_field}__in": sorted(self.districts)})
+
+
+def programme_scope_for(user: User) -> ProgrammeScope:
+    """The programme office sees the whole city, a district officer their districts; 403 else."""
+    if user.is_authenticated and user.is_programme_admin:
+        return ProgrammeScope(districts=None)
+    districts = (
+        frozenset(DistrictOfficer.objects.filter(user=user).values_list("district", flat=True))
+        if user.is_authenticated
+        else frozenset()
+    )
+    if not districts:
+        raise PermissionDenied(_("Only the programme office and district officers can see this."))
+    return ProgrammeScope(districts=districts)

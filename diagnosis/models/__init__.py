@@ -7,6 +7,7 @@ from diagnosis.models.assessment import (
 )
 from diagnosis.models.audit import AuditEntry
 from diagnosis.models.organisation import Firm, Invitation, JoinRequest, Membership, User
+from diagnosis.models.programme import DistrictOfficer, DistrictQuota, PopulationFirm
 from diagnosis.models.questionnaire import Dimension, Option, Question, QuestionnaireVersion
 from diagnosis.models.review import (
     AnswerValidation,
@@ -25,11 +26,14 @@ __all__ = [
     "Dimension",
     "DimensionGoal",
     "DimensionScore",
+    "DistrictOfficer",
+    "DistrictQuota",
     "Firm",
     "Invitation",
     "JoinRequest",
     "Membership",
     "Option",
+    "PopulationFirm",
     "Provider",
     "ProviderMembership",
     "Question",
