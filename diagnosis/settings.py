@@ -237,6 +237,10 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Programme rules.
 PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The target population and outreach (README "Population and outreach").
+OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)
+OUTREACH_LINK_DAYS = env_int("OUTREACH_LINK_DAYS", 60)
+POPULATION_IMPORT_MAX_BYTES = env_int("POPULATION_IMPORT_MAX_MB", 50) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
