@@ -27,8 +27,8 @@ class TableCheck:
         records = table.records()
         header, header_cells, early = self._find_header(records)
         if header is None:
-            self.file_errors += 1
-            yield Problem("no_header")
+            broken = [r for r in early if isinstance(r, Problem) and r.row is None]
+            yield self._count(broken[0] if broken else Problem("no_header"))
             return
         self.columns = list(header.positions)
         for problem in header.problems:
@@ -53,7 +53,7 @@ class TableCheck:
                 return header, record[1], []
         for index, record in enumerate(seen):
             if isinstance(record, Problem):
-                return None, [], []
+                return None, [], [record]
             if any(cell.strip() for cell in record[1]):
                 return map_header(record[1]), record[1], seen[index + 1 :]
         return None, [], []
