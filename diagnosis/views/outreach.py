@@ -67,11 +67,8 @@ def _preview(
     scope: ProgrammeScope, filter_form: PopulationFilterForm, outreach_form: OutreachForm
 ) -> dict:
     """How many firms the filter selects, and how many the campaign would write to now."""
-    kind = outreach_form.cleaned_data.get("kind") or outreach_form.fields["kind"].initial
-    days = (
-        outreach_form.cleaned_data.get("reminder_days")
-        or outreach_form.fields["reminder_days"].initial
-    )
+    chosen = outreach_form.cleaned_data if outreach_form.is_bound else outreach_form.initial
+    kind, days = chosen["kind"], chosen.get("reminder_days") or 14
     firms = scope.filter(PopulationFirm.objects.all())
     filters = filter_form.filters()
     return {

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.firmdata import District
@@ -96,36 +94,9 @@ def population_firm(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "diagnosis/population/firm.html", context)
 
 
-class _SizeLimit(FileUploadHandler):
-    """Drops an uploaded file as soon as it passes the limit instead of storing all of it.
-    The file then arrives empty-handed and the form says why."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        self.received = start + len(raw_data)
-        if self.received > self.limit:
-            self.request.upload_too_large = True  # type: ignore[union-attr]
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
-@csrf_exempt  # only to add the upload handler before the body is read: checked below
 @login_required
 def population_import_new(request: HttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
-    request.upload_handlers.insert(0, _SizeLimit(request, settings.POPULATION_IMPORT_MAX_BYTES))
-    return _population_import_new(request)
-
-
-@csrf_protect
-def _population_import_new(request: HttpRequest) -> HttpResponse:
     imports = PopulationImport.objects.select_related("uploaded_by")[:10]
     form = PopulationUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
