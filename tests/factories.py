@@ -2,9 +2,9 @@
 
 import itertools
 
-from diagnosis.firmdata import credit_code_check_character
 from django.utils import timezone
 
+from diagnosis.firmdata import credit_code_check_character
 from diagnosis.models import DistrictOfficer, Firm, Membership, PopulationFirm, User
 
 _counter = itertools.count(1)

@@ -28,8 +28,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from diagnosis.models import Assessment
 from tests.answering import answer_post_data
 from tests.factories import valid_credit_code
-from tests.population_files import csv_bytes, firm_row, upload
 from tests.matrix_world import EVIDENCE_CODE, PERSONAS, World, build_world
+from tests.population_files import csv_bytes, firm_row, upload
 
 LOGIN = "login"  # a 302 to the login page, with ?next=
 Expected = tuple[int | str, ...]  # one status per persona, in PERSONAS order

@@ -20,7 +20,7 @@ def problems(results: list) -> list[tuple[int | None, str]]:
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
 def test_it_reads_chinese_csv_in_the_encodings_excel_writes(encoding):
-    result, rows = check(csv_bytes([firm_row(1), firm_row(2)], encoding=encoding))
+    _result, rows = check(csv_bytes([firm_row(1), firm_row(2)], encoding=encoding))
     assert problems(rows) == []
     assert [row.name for row in rows] == ["上海名单精密制造有限公司1", "上海名单精密制造有限公司2"]
 
@@ -69,7 +69,7 @@ def test_it_reports_a_broken_workbook_instead_of_failing():
 
 def test_it_reads_an_xlsx_sheet_with_numbers_and_reports_formulas():
     rows = [firm_row(1, employees=120, revenue=8000.5), firm_row(2, name="=1+1")]
-    result, found = check(xlsx_bytes(rows))
+    _result, found = check(xlsx_bytes(rows))
     assert problems(found) == [(3, "formula")]
     (valid,) = [r for r in found if not isinstance(r, Problem)]
     assert (valid.employees, str(valid.revenue)) == (120, "8000.50")
@@ -92,7 +92,7 @@ def test_it_reports_missing_columns_as_a_file_error():
 
 
 def test_it_keeps_the_first_of_two_rows_with_the_same_code():
-    result, rows = check(csv_bytes([firm_row(1), firm_row(1, name="重复")]))
+    _result, rows = check(csv_bytes([firm_row(1), firm_row(1, name="重复")]))
     assert problems(rows) == [(3, "duplicate_code")]
     assert [r.name for r in rows if not isinstance(r, Problem)] == ["上海名单精密制造有限公司1"]
 
@@ -111,5 +111,5 @@ def test_it_stops_at_a_cell_longer_than_any_value():
 
 
 def test_it_reports_cells_beyond_the_named_columns():
-    result, rows = check(csv_bytes([[*firm_row(1), "多余"]]))
+    _result, rows = check(csv_bytes([[*firm_row(1), "多余"]]))
     assert problems(rows) == [(2, "extra_cells")]

@@ -21,12 +21,14 @@ from diagnosis.services.outreach import (
 )
 from tests.factories import make_firm, make_member, make_population_firm
 
+EVERYTHING = PopulationFilters()
+
 
 @pytest.fixture
 def send(django_capture_on_commit_callbacks, administrator):
     def send(
         kind="invitation",
-        filters=PopulationFilters(),
+        filters=EVERYTHING,
         districts=None,
         reminder_days=None,
         actor=None,
