@@ -32,7 +32,7 @@ class PopulationStatus(models.TextChoices):
 
     NOT_REGISTERED = "not_registered", _("Not registered")
     REGISTERED = "registered", _("Registered, not started")
-    STARTED = "started", _("Started")
+    STARTED = "started", _("In progress")
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
     RETURNED = "returned", _("Returned to the firm")

@@ -67,14 +67,15 @@ def test_it_shows_a_page_for_any_page_number(client, administrator, page):
 
 def test_it_filters_by_status_flags_and_division(client, administrator, questionnaire):
     registered = make_firm()
-    make_population_firm(name="已注册", firm=registered, specialised=True, industry=36)
-    make_population_firm(name="未注册", specialised=True, industry=36)
-    make_population_firm(name="别的行业", specialised=True, industry=13)
+    make_population_firm(name="FIRM-REGISTERED", firm=registered, specialised=True, industry=36)
+    make_population_firm(name="FIRM-NEW", specialised=True, industry=36)
+    make_population_firm(name="FIRM-OTHER-DIVISION", specialised=True, industry=13)
     client.force_login(administrator)
     page = client.get(
         reverse("population"), {"status": "not_registered", "specialised": "yes", "industry": "36"}
     ).content.decode()
-    assert "未注册" in page and "已注册" not in page and "别的行业" not in page
+    assert "FIRM-NEW" in page
+    assert "FIRM-REGISTERED" not in page and "FIRM-OTHER-DIVISION" not in page
 
 
 def test_it_lists_the_population_in_a_constant_number_of_queries(
