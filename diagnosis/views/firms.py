@@ -49,7 +49,7 @@ def _population_entry(request: HttpRequest) -> tuple[PopulationFirm | None, bool
     token = request.GET.get("invitation", "")
     entry = population_for_token(token) if token else None
     invited = entry is not None
-    code = normalise_credit_code(request.GET.get("credit_code", ""))[:18]
+    code = normalise_credit_code(request.GET.get("code", ""))[:18]
     if entry is None and code:
         entry = PopulationFirm.objects.filter(credit_code=code).first()
     if entry is None or entry.firm_id is not None:

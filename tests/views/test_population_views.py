@@ -216,7 +216,7 @@ def test_it_fills_in_the_registration_from_an_invitation_link(client, outsider):
 def test_it_fills_in_only_public_details_from_a_code_looked_up(client, outsider):
     entry = make_population_firm(name="查到的企业", employees=240)
     client.force_login(outsider)
-    response = client.get(reverse("firm_register"), {"credit_code": entry.credit_code})
+    response = client.get(reverse("firm_register"), {"code": entry.credit_code})
     assert response.context["form"].initial["name"] == "查到的企业"
     assert "employees" not in response.context["form"].initial
 
