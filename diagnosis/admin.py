@@ -91,30 +91,13 @@ class AssessmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["firm", "previous", "created_by", "validated_by"]
 
 
-@admin.register(models.Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "question", "value", "not_applicable", "answered_at"]
-    raw_id_fields = ["assessment", "question", "answered_by"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the application writes and nobody edits: answers, score results, the
+    consultants' validations, the audit trail. Viewable; never added, changed or deleted
+    here (nor deleted along with a firm or an assessment: Django's admin refuses a
+    deletion that would take such rows with it)."""
 
-
-admin.site.register(models.Membership)
-admin.site.register(models.Invitation)
-admin.site.register(models.JoinRequest)
-admin.site.register(models.DimensionGoal)
-admin.site.register(models.ScoreResult)
-admin.site.register(models.Provider)
-admin.site.register(models.ProviderMembership)
-admin.site.register(models.Assignment)
-admin.site.register(models.AnswerValidation)
-admin.site.register(models.ReviewComment)
-
-
-@admin.register(models.AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "firm", "assessment"]
-    list_filter = ["action"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -122,3 +105,72 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(models.Answer)
+class AnswerAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "question", "value", "not_applicable", "answered_at"]
+    raw_id_fields = ["assessment", "question", "answered_by"]
+
+
+@admin.register(models.ScoreResult)
+class ScoreResultAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "kind", "overall", "level", "computed_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(models.DimensionScore)
+class DimensionScoreAdmin(ReadOnlyAdmin):
+    list_display = ["result", "dimension", "score", "level", "gap"]
+
+
+@admin.register(models.AnswerValidation)
+class AnswerValidationAdmin(ReadOnlyAdmin):
+    list_display = ["answer", "confirmed", "validated_by", "validated_at"]
+
+
+@admin.register(models.PopulationFirm)
+class PopulationFirmAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "district", "industry", "size_class", "firm"]
+    list_filter = ["district", "size_class", "above_scale", "specialised"]
+    search_fields = ["name", "credit_code"]
+    raw_id_fields = ["firm"]
+
+
+@admin.register(models.DistrictOfficer)
+class DistrictOfficerAdmin(admin.ModelAdmin):
+    list_display = ["user", "district"]
+    list_filter = ["district"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.DistrictQuota)
+class DistrictQuotaAdmin(admin.ModelAdmin):
+    list_display = ["district", "target", "updated_at", "updated_by"]
+    readonly_fields = ["updated_by"]
+
+
+@admin.register(models.PopulationImport)
+class PopulationImportAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "status", "uploaded_at", "rows_total", "rows_valid"]
+
+
+@admin.register(models.OutreachCampaign)
+class OutreachCampaignAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "status", "created_by", "firms_count"]
+
+
+admin.site.register(models.Membership)
+admin.site.register(models.Invitation)
+admin.site.register(models.JoinRequest)
+admin.site.register(models.DimensionGoal)
+admin.site.register(models.Provider)
+admin.site.register(models.ProviderMembership)
+admin.site.register(models.Assignment)
+admin.site.register(models.ReviewComment)
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "actor", "firm", "assessment"]
+    list_filter = ["action"]

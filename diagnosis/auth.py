@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import backends
 
-from diagnosis.models import Membership, ProviderMembership, User
+from diagnosis.models import DistrictOfficer, Membership, ProviderMembership, User
 from diagnosis.queries.rows import Part, RowQuery
 
 
@@ -21,6 +21,7 @@ class Roles:
     is_consultant: bool = False
     is_manager: bool = False
     is_programme_admin: bool = False
+    is_district_officer: bool = False
 
 
 _ROLE_COLUMNS = [
@@ -28,12 +29,13 @@ _ROLE_COLUMNS = [
     "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id)",
     # 'manager' is ProviderMembership.Role.MANAGER.
     "EXISTS (SELECT 1 FROM {p} p WHERE p.user_id = u.id AND p.role = 'manager')",
+    "EXISTS (SELECT 1 FROM {d} d WHERE d.user_id = u.id)",
 ]
 _USER_WITH_ROLES = RowQuery(
     [Part(User, "u")],
     "FROM {u} u WHERE u.id = %s",
     extra=_ROLE_COLUMNS,
-    tables={"m": Membership, "p": ProviderMembership},
+    tables={"m": Membership, "p": ProviderMembership, "d": DistrictOfficer},
 )
 
 
@@ -46,8 +48,8 @@ class ModelBackend(backends.ModelBackend):
             return None
         if row is None:
             return None
-        user, has_firm, consultant, manager = row
-        user.roles = _roles(user, has_firm, consultant, manager)
+        user, *flags = row
+        user.roles = _roles(user, *flags)
         return user if self.user_can_authenticate(user) else None
 
 
@@ -58,14 +60,15 @@ def roles_of(user: User) -> Roles:
     roles = getattr(user, "roles", None)
     if roles is None:
         row = _USER_WITH_ROLES.fetch([user.pk])  # None if the user was deleted meanwhile
-        roles = user.roles = _roles(user, *(row[1:] if row else (False, False, False)))
+        roles = user.roles = _roles(user, *(row[1:] if row else (False,) * len(_ROLE_COLUMNS)))
     return roles
 
 
-def _roles(user: User, has_firm, consultant, manager) -> Roles:
+def _roles(user: User, has_firm, consultant, manager, district_officer=False) -> Roles:
     return Roles(
         has_firm=bool(has_firm),
         is_consultant=bool(consultant),
         is_manager=bool(manager),
         is_programme_admin=user.is_programme_admin,
+        is_district_officer=bool(district_officer),
     )

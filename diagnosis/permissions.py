@@ -18,6 +18,7 @@ from diagnosis.models import (
     DistrictOfficer,
     Firm,
     Membership,
+    PopulationFirm,
     ProviderMembership,
     QuestionnaireVersion,
     User,
@@ -215,11 +216,19 @@ def get_managed_assignment(user: User, firm_pk: int) -> Assignment:
     return assignment
 
 
+def is_district_officer(user: User) -> bool:
+    return user.is_authenticated and DistrictOfficer.objects.filter(user=user).exists()
+
+
 def require_possible_respondent(user: User) -> None:
-    """403 for provider staff and the programme office: they review firms, not answer for one."""
-    if is_consultant(user) or user.is_programme_admin:
+    """403 for provider staff, the programme office and district officers: they follow
+    firms, not answer for one."""
+    if is_consultant(user) or user.is_programme_admin or is_district_officer(user):
         raise PermissionDenied(
-            _("Diagnosis providers' staff and the programme office cannot register a firm.")
+            _(
+                "Diagnosis providers' staff, the programme office and district officers "
+                "cannot register a firm."
+            )
         )
 
 
@@ -257,3 +266,20 @@ def programme_scope_for(user: User) -> ProgrammeScope:
     if not districts:
         raise PermissionDenied(_("Only the programme office and district officers can see this."))
     return ProgrammeScope(districts=districts)
+
+
+def require_citywide(scope: ProgrammeScope) -> None:
+    """403 unless the scope is the whole city (the programme office): importing the
+    population, inviting firms and setting quotas are the programme office's."""
+    if not scope.is_citywide:
+        raise PermissionDenied(_("Only the programme office can do this."))
+
+
+def get_population_firm_for_user(user: User, pk: int) -> PopulationFirm:
+    """A population firm in the user's programme scope; 403 outside the programme, 404 for
+    a firm of another district."""
+    scope = programme_scope_for(user)
+    entry = scope.filter(PopulationFirm.objects.select_related("firm")).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry

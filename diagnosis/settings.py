@@ -170,6 +170,11 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "diagnosis.uploads.SizeLimitUploadHandler",  # drops a file past every form's limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Django 6.1's MAILERS: console output in development, SMTP from the environment in production.
 _MAIL_BACKEND = env_str(
@@ -237,6 +242,10 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Programme rules.
 PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The target population and outreach (README "Population and outreach").
+OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)
+OUTREACH_LINK_DAYS = env_int("OUTREACH_LINK_DAYS", 60)
+POPULATION_IMPORT_MAX_BYTES = env_int("POPULATION_IMPORT_MAX_MB", 50) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,17 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from diagnosis.views import accounts, firms, home, programme, report, respond, review
+from diagnosis.views import (
+    accounts,
+    firms,
+    home,
+    outreach,
+    population,
+    programme,
+    report,
+    respond,
+    review,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -56,6 +66,38 @@ urlpatterns = [
         programme.publish_version,
         name="publish_version",
     ),
+    # The target population, outreach and quotas (the programme office; district officers
+    # for their districts)
+    path("programme/population/", population.population, name="population"),
+    path("programme/population/<int:pk>/", population.population_firm, name="population_firm"),
+    path(
+        "programme/population/imports/new/",
+        population.population_import_new,
+        name="population_import_new",
+    ),
+    path(
+        "programme/population/imports/<int:pk>/",
+        population.population_import,
+        name="population_import",
+    ),
+    path(
+        "programme/population/imports/<int:pk>/confirm/",
+        population.population_import_confirm,
+        name="population_import_confirm",
+    ),
+    path(
+        "programme/population/imports/<int:pk>/report.csv",
+        population.population_import_report,
+        name="population_import_report",
+    ),
+    re_path(
+        r"^programme/population/template\.(?P<file_format>csv|xlsx)$",
+        population.population_template,
+        name="population_template",
+    ),
+    path("programme/outreach/", outreach.outreach, name="outreach"),
+    path("programme/quotas/", population.district_quotas, name="district_quotas"),
+    path("welcome/<str:token>/", population.population_welcome, name="population_welcome"),
     path("provider/", programme.provider, name="provider"),
     path("provider/firms/<int:pk>/assign/", programme.assign_consultant, name="assign_consultant"),
     path("admin/", admin.site.urls),

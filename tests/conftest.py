@@ -11,7 +11,7 @@ from diagnosis.services.assessments import assessment_start, assessment_submit
 from diagnosis.services.questionnaires import questionnaire_load
 from diagnosis.views.pagecache import PAGES
 from tests.answering import fill
-from tests.factories import make_firm, make_member, make_user
+from tests.factories import make_district_officer, make_firm, make_member, make_user
 
 BUNDLED = (
     Path(__file__).resolve().parent.parent / "diagnosis/definitions/smart-manufacturing-v1.yaml"
@@ -113,6 +113,18 @@ def manager(provider):
 @pytest.fixture
 def administrator(db):
     return make_user(email="admin@programme.example", is_programme_admin=True)
+
+
+@pytest.fixture
+def district_officer(db):
+    """An officer of 闵行 (minhang), the district of `firm`."""
+    return make_district_officer("minhang", email="officer@minhang.example", name="孙丽")
+
+
+@pytest.fixture
+def other_district_officer(db):
+    """An officer of 嘉定 (jiading), a district `firm` is not in."""
+    return make_district_officer("jiading", email="officer@jiading.example")
 
 
 @pytest.fixture

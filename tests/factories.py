@@ -2,8 +2,10 @@
 
 import itertools
 
+from django.utils import timezone
+
 from diagnosis.firmdata import credit_code_check_character
-from diagnosis.models import Firm, Membership, User
+from diagnosis.models import DistrictOfficer, Firm, Membership, PopulationFirm, User
 
 _counter = itertools.count(1)
 
@@ -38,4 +40,28 @@ def make_firm(**fields) -> Firm:
 def make_member(firm: Firm, role: str = Membership.Role.RESPONDENT, **fields) -> User:
     user = make_user(**fields)
     Membership.objects.create(user=user, firm=firm, role=role)
+    return user
+
+
+def make_population_firm(**fields) -> PopulationFirm:
+    """A population entry (not registered unless `firm` is given)."""
+    now = timezone.now()
+    defaults = {
+        "credit_code": valid_credit_code(),
+        "name": f"名单企业 {next(_counter)}",
+        "industry": 34,
+        "district": "minhang",
+        "size_class": "small",
+        "contact_email": f"contact{next(_counter)}@factory.example",
+        "imported_at": now,
+        "updated_at": now,
+    }
+    defaults.update(fields)
+    return PopulationFirm.objects.create(**defaults)
+
+
+def make_district_officer(*districts: str, **fields) -> User:
+    user = make_user(**fields)
+    for district in districts:
+        DistrictOfficer.objects.create(user=user, district=district)
     return user

@@ -29,6 +29,8 @@ from diagnosis.models import (
     Invitation,
     JoinRequest,
     Membership,
+    PopulationFirm,
+    PopulationImport,
     Provider,
     ProviderMembership,
     User,
@@ -43,9 +45,18 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
+from diagnosis.services.outreach import invitation_token
+from diagnosis.services.population import population_import_check, population_import_upload
 from diagnosis.services.questionnaires import questionnaire_load
 from tests.answering import sample_value
-from tests.factories import make_firm, make_member, make_user
+from tests.factories import (
+    make_district_officer,
+    make_firm,
+    make_member,
+    make_population_firm,
+    make_user,
+)
+from tests.population_files import csv_bytes, firm_row, upload
 
 BUNDLED = (
     Path(__file__).resolve().parent.parent / "diagnosis/definitions/smart-manufacturing-v1.yaml"
@@ -61,6 +72,8 @@ PERSONAS = (
     "manager",
     "administrator",
     "outsider",
+    "district_officer",
+    "other_district_officer",
 )
 EVIDENCE_CODE = "STR-01"
 PDF_BYTES = b"%PDF-1.4\n% matrix evidence\n"
@@ -77,6 +90,9 @@ class World:
     join_request: JoinRequest
     invitation: Invitation
     invitation_token: str
+    population_entry: PopulationFirm
+    population_import: PopulationImport
+    population_token: str
 
     @property
     def definition(self) -> Definition:
@@ -122,6 +138,10 @@ def _personas() -> tuple[dict[str, User], Firm]:
         "manager": make_user(email="manager@provider.example"),
         "administrator": make_user(email="admin@programme.example", is_programme_admin=True),
         "outsider": make_user(email="outsider@example.com"),
+        "district_officer": make_district_officer(
+            "minhang", email="officer@minhang.example", name="孙丽"
+        ),
+        "other_district_officer": make_district_officer("jiading", email="officer@jiading.example"),
     }
     for persona in ("consultant", "other_consultant"):
         ProviderMembership.objects.create(user=users[persona], provider=provider)
@@ -145,6 +165,15 @@ def build_world() -> World:
     invitation, token = firm_services.invitation_create(
         firm=firm, owner=owner, email=users["outsider"].email
     )
+    # Firm A's entry in the population (minhang), and one not registered yet, invited.
+    population_entry = make_population_firm(
+        credit_code=firm.credit_code, name=firm.name, district=firm.district, firm=firm
+    )
+    invited = make_population_firm(district="minhang")
+    population_import = population_import_upload(
+        uploaded_file=upload(csv_bytes([firm_row(900)])), actor=users["administrator"]
+    )
+    population_import_check(population_import=population_import)
     return World(
         users=users,
         firm=firm,
@@ -155,6 +184,9 @@ def build_world() -> World:
         join_request=join_request,
         invitation=invitation,
         invitation_token=token,
+        population_entry=population_entry,
+        population_import=population_import,
+        population_token=invitation_token(invited),
     )
 
 

@@ -29,6 +29,7 @@ from diagnosis.models import Assessment
 from tests.answering import answer_post_data
 from tests.factories import valid_credit_code
 from tests.matrix_world import EVIDENCE_CODE, PERSONAS, World, build_world
+from tests.population_files import csv_bytes, firm_row, upload
 
 LOGIN = "login"  # a 302 to the login page, with ?next=
 Expected = tuple[int | str, ...]  # one status per persona, in PERSONAS order
@@ -83,23 +84,29 @@ class Row:
 # Columns, in PERSONAS order:
 #   anonymous, respondent (owner of A), colleague (of A), other_respondent (owner of B),
 #   consultant (assigned to A), other_consultant (same provider, not assigned to A),
-#   manager (of A's provider), administrator (programme office), outsider (no role)
+#   manager (of A's provider), administrator (programme office), outsider (no role),
+#   district_officer (of minhang, A's district), other_district_officer (of jiading)
 # fmt: off
-#                  anon   resp coll B    cons ocons mgr admin outsider
-EVERYONE_200     = (200,  200, 200, 200, 200, 200, 200, 200, 200)
-NOT_GET          = (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)  # a POST-only view
-READ_A           = (LOGIN, 200, 200, 404, 200, 404, 200, 200, 404)
-READ_A_REDIRECTS = (LOGIN, 302, 302, 404, 302, 404, 302, 302, 404)
-WRITE_A          = (LOGIN, 302, 302, 404, 403, 404, 403, 403, 404)
-AUTOSAVE_A       = (LOGIN, 200, 200, 404, 403, 404, 403, 403, 404)
-REVIEW_A_GET     = (LOGIN, 403, 403, 404, 200, 404, 403, 403, 404)
-REVIEW_A_POST    = (LOGIN, 403, 403, 404, 302, 404, 403, 403, 404)
-OWNER_OF_A       = (LOGIN, 302, 403, 404, 404, 404, 404, 404, 404)
-OWN_FIRM_OWNER   = (LOGIN, 302, 403, 302, 404, 404, 404, 404, 404)  # B's owner acts on B
-PROGRAMME_GET    = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403)
-PROGRAMME_POST   = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403)
-PROVIDER_GET     = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403)
-PROVIDER_POST    = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403)
+#                  anon   resp coll B    cons ocons mgr admin outsider dist odist
+EVERYONE_200     = (200,  200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+NOT_GET          = (LOGIN, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405)  # a POST-only view
+READ_A           = (LOGIN, 200, 200, 404, 200, 404, 200, 200, 404, 404, 404)
+READ_A_REDIRECTS = (LOGIN, 302, 302, 404, 302, 404, 302, 302, 404, 404, 404)
+WRITE_A          = (LOGIN, 302, 302, 404, 403, 404, 403, 403, 404, 404, 404)
+AUTOSAVE_A       = (LOGIN, 200, 200, 404, 403, 404, 403, 403, 404, 404, 404)
+REVIEW_A_GET     = (LOGIN, 403, 403, 404, 200, 404, 403, 403, 404, 404, 404)
+REVIEW_A_POST    = (LOGIN, 403, 403, 404, 302, 404, 403, 403, 404, 404, 404)
+OWNER_OF_A       = (LOGIN, 302, 403, 404, 404, 404, 404, 404, 404, 404, 404)
+OWN_FIRM_OWNER   = (LOGIN, 302, 403, 302, 404, 404, 404, 404, 404, 404, 404)  # B's owner acts on B
+PROGRAMME_GET    = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403)
+PROGRAMME_POST   = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403, 403, 403)
+PROVIDER_GET     = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)
+PROVIDER_POST    = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403)
+# The programme views of the population: the programme office and district officers,
+# each officer for their own districts (A's entry is in minhang).
+DISTRICTS_GET    = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 200, 200)
+DISTRICTS_POST   = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403, 302, 302)
+DISTRICT_A_GET   = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 200, 404)
 # fmt: on
 
 
@@ -130,6 +137,10 @@ def _new_firm(world: World) -> dict:
     }
 
 
+def _population_upload(world: World) -> dict:
+    return {"file": upload(csv_bytes([firm_row(901)]), "population.csv")}
+
+
 def _section_post(world: World) -> dict:
     codes = [question.code for question in world.definition.dimension("STR").questions]
     data = answer_post_data(world.definition, codes, random.Random(1), high=True)
@@ -142,13 +153,14 @@ MATRIX: dict[str, Row] = {
     # Signing up is open to all; an empty form comes back with its errors.
     "signup": Row(get=EVERYONE_200, post=EVERYONE_200),
     # The user's own firm: B's owner sees B. Staff without a firm have none to see.
-    "firm_detail": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404)),
+    "firm_detail": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404)),
     # Members already have a firm (→ /firm/). Registering a firm is for would-be respondents:
-    # provider staff and the programme office are not (the navigation hides the link from
-    # them); letting them would make a consultant a member of a firm they may review.
+    # provider staff, the programme office and district officers are not (the navigation
+    # hides the link from them); letting them would make a consultant a member of a firm
+    # they may review.
     "firm_register": Row(
-        get=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 200),
-        post=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 302),
+        get=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 200, 403, 403),
+        post=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 302, 403, 403),
         data=_new_firm,
     ),
     "firm_invite": Row(
@@ -169,11 +181,13 @@ MATRIX: dict[str, Row] = {
     # outsider's address) can accept; anyone else is told why on the page.
     "invitation": Row(
         get=EVERYONE_200,
-        post=(200, 200, 200, 200, 200, 200, 200, 200, 302),
+        post=(200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200),
         args=lambda world: [world.invitation_token],
     ),
     # A's members are told A already has one open; B's owner starts B's.
-    "assessment_new": Row(get=NOT_GET, post=(LOGIN, 302, 302, 302, 404, 404, 404, 404, 404)),
+    "assessment_new": Row(
+        get=NOT_GET, post=(LOGIN, 302, 302, 302, 404, 404, 404, 404, 404, 404, 404)
+    ),
     # Members resume answering; readers are sent to the report.
     "assessment_resume": Row(get=READ_A_REDIRECTS, args=_draft),
     "section": Row(get=READ_A, post=WRITE_A, args=_draft_section, data=_section_post),
@@ -197,7 +211,7 @@ MATRIX: dict[str, Row] = {
     "report": Row(get=READ_A, args=_submitted),
     "report_pdf": Row(get=READ_A, args=_submitted),
     # Everyone who works for a provider has a queue (the unassigned consultant's is empty).
-    "review_queue": Row(get=(LOGIN, 403, 403, 403, 200, 200, 200, 403, 403)),
+    "review_queue": Row(get=(LOGIN, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
     "review": Row(get=REVIEW_A_GET, args=_submitted),
     "review_answer": Row(
         get=NOT_GET,
@@ -232,6 +246,35 @@ MATRIX: dict[str, Row] = {
         get=NOT_GET, post=PROGRAMME_POST, args=lambda world: [world.questionnaire.pk]
     ),
     "provider": Row(get=PROVIDER_GET),
+    # The population: officers see their districts' firms (another district's is a 404);
+    # importing, quotas and the template are the programme office's.
+    "population": Row(get=DISTRICTS_GET, query="?status=started&industry=34"),
+    "population_firm": Row(get=DISTRICT_A_GET, args=lambda world: [world.population_entry.pk]),
+    "population_import_new": Row(get=PROGRAMME_GET, post=PROGRAMME_POST, data=_population_upload),
+    "population_import": Row(get=PROGRAMME_GET, args=lambda world: [world.population_import.pk]),
+    "population_import_confirm": Row(
+        get=NOT_GET, post=PROGRAMME_POST, args=lambda world: [world.population_import.pk]
+    ),
+    "population_import_report": Row(
+        get=PROGRAMME_GET, args=lambda world: [world.population_import.pk]
+    ),
+    "population_template": Row(get=PROGRAMME_GET, args=lambda world: ["xlsx"]),
+    "district_quotas": Row(
+        get=PROGRAMME_GET, post=PROGRAMME_POST, data=lambda world: {"minhang": "300"}
+    ),
+    # Officers send reminders in their districts (the other officer's go to jiading's
+    # firms); invitations are the programme office's (test_outreach_views).
+    "outreach": Row(
+        get=DISTRICTS_GET,
+        post=DISTRICTS_POST,
+        data=lambda world: {"kind": "reminder", "reminder_days": "14"},
+    ),
+    # The signed link is the capability, like a colleague's invitation: it shows the firm's
+    # name to anyone; a signed-in user is taken on to the registration form.
+    "population_welcome": Row(
+        get=(200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),
+        args=lambda world: [world.population_token],
+    ),
     "assign_consultant": Row(
         get=NOT_GET,
         post=PROVIDER_POST,

@@ -7,7 +7,15 @@ from diagnosis.models.assessment import (
 )
 from diagnosis.models.audit import AuditEntry
 from diagnosis.models.organisation import Firm, Invitation, JoinRequest, Membership, User
-from diagnosis.models.programme import DistrictOfficer, DistrictQuota, PopulationFirm
+from diagnosis.models.programme import (
+    DistrictOfficer,
+    DistrictQuota,
+    OutreachCampaign,
+    OutreachMessage,
+    PopulationFirm,
+    PopulationImport,
+    PopulationImportProblem,
+)
 from diagnosis.models.questionnaire import Dimension, Option, Question, QuestionnaireVersion
 from diagnosis.models.review import (
     AnswerValidation,
@@ -33,7 +41,11 @@ __all__ = [
     "JoinRequest",
     "Membership",
     "Option",
+    "OutreachCampaign",
+    "OutreachMessage",
     "PopulationFirm",
+    "PopulationImport",
+    "PopulationImportProblem",
     "Provider",
     "ProviderMembership",
     "Question",

@@ -94,6 +94,8 @@ class DimensionGoal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("dimension goal")
+        verbose_name_plural = _("dimension goals")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "dimension"], name="goal_unique")
         ]
@@ -119,6 +121,8 @@ class ScoreResult(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("score result")
+        verbose_name_plural = _("score results")
         constraints = [models.UniqueConstraint(fields=["assessment", "kind"], name="result_unique")]
 
     def __str__(self) -> str:
@@ -135,6 +139,8 @@ class DimensionScore(models.Model):
     gap = models.FloatField(default=0)
 
     class Meta:
+        verbose_name = _("dimension score")
+        verbose_name_plural = _("dimension scores")
         constraints = [
             models.UniqueConstraint(fields=["result", "dimension"], name="dimension_score_unique")
         ]

@@ -71,6 +71,8 @@ class Dimension(models.Model):
     name_en = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
         ordering = ["questionnaire", "position"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_unique")
@@ -99,6 +101,8 @@ class Question(models.Model):
     text_en = models.TextField()
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["questionnaire", "position"]
         constraints = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="question_unique")
@@ -117,6 +121,8 @@ class Option(models.Model):
     label_en = models.CharField(max_length=300)
 
     class Meta:
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
         ordering = ["question", "position"]
         constraints = [models.UniqueConstraint(fields=["question", "value"], name="option_unique")]
 

@@ -78,6 +78,10 @@ class AnswerValidation(models.Model):
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     validated_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("answer validation")
+        verbose_name_plural = _("answer validations")
+
     def __str__(self) -> str:
         return f"{self.answer_id} {'confirmed' if self.confirmed else self.value!r}"
 
@@ -92,6 +96,8 @@ class ReviewComment(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
         ordering = ["created_at"]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from diagnosis.models import Firm, Invitation, JoinRequest, Membership, User
 from diagnosis.services.audit import audit_log
 from diagnosis.services.notifications import send_email
+from diagnosis.services.population import population_link_firm
 
 
 class FirmError(Exception):
@@ -34,6 +35,7 @@ def firm_register(*, user: User, **fields) -> Firm:
     except IntegrityError:
         raise FirmError(_("A firm with this credit code is already registered.")) from None
     Membership.objects.create(user=user, firm=firm, role=Membership.Role.OWNER)
+    population_link_firm(firm=firm)
     audit_log("diagnosis.firm.registered", actor=user, firm=firm, data={"name": firm.name})
     return firm
 

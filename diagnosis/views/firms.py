@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from diagnosis.firmdata import normalise_credit_code
 from diagnosis.forms.firms import FirmForm, InviteForm
-from diagnosis.models import Assessment, JoinRequest, Membership
+from diagnosis.models import Assessment, JoinRequest, Membership, PopulationFirm
 from diagnosis.permissions import (
     get_firm_for_user,
     membership_for,
@@ -14,6 +15,7 @@ from diagnosis.permissions import (
 )
 from diagnosis.services import firms as firm_services
 from diagnosis.services.assessments import AssessmentError, assessment_start
+from diagnosis.services.outreach import population_for_token
 
 
 @login_required
@@ -21,7 +23,8 @@ def firm_register(request: HttpRequest) -> HttpResponse:
     require_possible_respondent(request.user)
     if membership_for(request.user):
         return redirect("firm_detail")
-    form = FirmForm(request.POST or None)
+    entry, invited = _population_entry(request)
+    form = FirmForm(request.POST or None, initial=population_initial(entry, invited=invited))
     if request.method == "POST" and form.is_valid():
         try:
             outcome = firm_services.firm_register_or_join(user=request.user, **form.cleaned_data)
@@ -37,7 +40,37 @@ def firm_register(request: HttpRequest) -> HttpResponse:
                 return redirect("home")
             messages.success(request, _("Your firm is registered. You can start the assessment."))
             return redirect("firm_detail")
-    return render(request, "diagnosis/firms/register.html", {"form": form})
+    return render(request, "diagnosis/firms/register.html", {"form": form, "entry": entry})
+
+
+def _population_entry(request: HttpRequest) -> tuple[PopulationFirm | None, bool]:
+    """The programme list's entry for the firm being registered (only while it is not
+    registered), and whether it came from an invitation link rather than a code looked up."""
+    token = request.GET.get("invitation", "")
+    entry = population_for_token(token) if token else None
+    invited = entry is not None
+    code = normalise_credit_code(request.GET.get("code", ""))[:18]
+    if entry is None and code:
+        entry = PopulationFirm.objects.filter(credit_code=code).first()
+    if entry is None or entry.firm_id is not None:
+        return None, False
+    return entry, invited
+
+
+def population_initial(entry: PopulationFirm | None, *, invited: bool) -> dict:
+    """The registration form's initial values from a population entry. A code looked up
+    fills in only what the business registry publishes anyway (not employees, revenue)."""
+    if entry is None:
+        return {}
+    initial = {
+        "name": entry.name,
+        "credit_code": entry.credit_code,
+        "industry": entry.industry,
+        "district": entry.district,
+    }
+    if invited:
+        initial.update(employees=entry.employees, revenue=entry.revenue)
+    return initial
 
 
 @login_required

@@ -3,18 +3,29 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
-from diagnosis.models import Assessment, Firm, User
+from diagnosis.models import Firm, PopulationFirm, User
+from diagnosis.queries.population import population_with_status, status_counts
 
 
-def test_it_seeds_the_demo_once_and_prints_the_logins(questionnaire):
+def test_it_seeds_the_demo_once_and_prints_the_logins(questionnaire, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=StringIO())
     assert "respondent@demo.example" in out.getvalue()
     assert "demo-pass-2026" in out.getvalue()
-    assert Firm.objects.count() == 2
     assert User.objects.get(email="admin@demo.example").is_programme_admin
-    statuses = sorted(Assessment.objects.values_list("status", flat=True))
-    assert statuses == ["submitted", "validated"]
+    demo_firms = Firm.objects.filter(memberships__user__email__endswith="@demo.example")
+    assert demo_firms.filter(name="上海示范精密机械有限公司").exists()
+    counts = status_counts(population_with_status())
+    assert sum(counts.values()) == PopulationFirm.objects.count() > 200
+    assert all(counts.values()), counts  # every step of the programme has firms
+    assert PopulationFirm.objects.values("district").distinct().count() >= 5
+    officer = User.objects.get(email="officer@demo.example")
+    assert sorted(officer.district_scopes.values_list("district", flat=True)) == [
+        "jiading",
+        "minhang",
+    ]
+    assert "officer@demo.example" in out.getvalue()
     assert mail.outbox == []
     assert User.objects.get(email="respondent@demo.example").check_password("demo-pass-2026")

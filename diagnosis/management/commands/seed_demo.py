@@ -6,11 +6,14 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from diagnosis.firmdata import credit_code_check_character
+from diagnosis.management.demo_population import seed_population
 from diagnosis.models import (
     Assessment,
     Assignment,
+    DistrictOfficer,
     Firm,
     Membership,
+    PopulationFirm,
     Provider,
     ProviderMembership,
     User,
@@ -40,7 +43,10 @@ DEMO_USERS = [
         "刘洋 Liu Yang",
         "respondent of a second firm (submitted, awaiting review)",
     ),
+    ("officer@demo.example", "孙丽 Sun Li", "district officer of Minhang and Jiading"),
 ]
+OFFICER_DISTRICTS = ("minhang", "jiading")
+POPULATION_SIZE = 300
 
 
 class Command(BaseCommand):
@@ -83,6 +89,12 @@ class Command(BaseCommand):
         if not admin.is_programme_admin:
             admin.is_programme_admin = admin.is_staff = admin.is_superuser = True
             admin.save()
+        for district in OFFICER_DISTRICTS:
+            DistrictOfficer.objects.get_or_create(
+                user=users["officer@demo.example"], district=district
+            )
+        if not PopulationFirm.objects.exists():
+            seed_population(admin=admin, consultant=users["consultant@demo.example"])
         self._print_logins()
 
     def _history(self, firm: Firm, users: dict[str, User]) -> None:
