@@ -99,5 +99,5 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
-    response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+    response[str(CSP.HEADER_ENFORCE)] = build_policy(settings.SECURE_CSP)
     return response

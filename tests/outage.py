@@ -4,8 +4,14 @@ PostgreSQL: the test database stops accepting connections and its sessions are
 terminated, as in a restart or a failover. SQLite has no server to lose; what an app on
 SQLite meets instead is a database it cannot open, most often because another process
 holds the file's exclusive lock (a backup, a long write elsewhere). A second connection
-takes that lock here. The app's busy timeout (20 s in production) is shortened meanwhile
-so a request gives up at once with the same "database is locked" error.
+takes that lock here. Two settings differ from production on SQLite, both said here: the
+app's connections close after each request (CONN_MAX_AGE=0, set for the whole suite
+in tests/conftest.py: in WAL mode an open connection keeps the lock from being taken,
+and the live server's keep-alive threads outlive their tests), and its busy timeout (20 s) is
+shortened during the outage, so that a request gives up at once with the same
+"database is locked" error instead of after 20 s.
+
+Use it through the `database_outage` fixture (tests/conftest.py).
 """
 
 import sqlite3
@@ -51,9 +57,7 @@ def _postgres_outage() -> Iterator[None]:
             )
             yield
         finally:
-            admin.execute(
-                sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(database)
-            )
+            admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(database))
 
 
 @contextmanager
@@ -62,7 +66,7 @@ def _sqlite_outage() -> Iterator[None]:
     busy_timeout = options.get("timeout")
     options["timeout"] = 0.05
     # In WAL mode every open connection holds a shared lock: close this thread's ones.
-    # (The live server closes its own after each request.)
+    # (The live server closes its own after each request; see also the browser fixture.)
     connections.close_all()
     locker = sqlite3.connect(connection.settings_dict["NAME"], timeout=10, isolation_level=None)
     try:

@@ -2,7 +2,6 @@ import pytest
 from django.conf import settings
 
 from diagnosis.models import Answer
-from tests.outage import database_outage
 
 
 def test_it_refuses_nul_characters_in_parameters(client, db):
@@ -18,7 +17,7 @@ def test_it_refuses_nul_characters_in_the_path(client, db):
 
 
 @pytest.fixture
-def respondent_client(client, respondent, transactional_db):
+def respondent_client(client, respondent, database_outage):
     """The respondent, logged in (tests/outage.py cuts the database off underneath)."""
     client.force_login(respondent)
     client.raise_request_exception = False
@@ -34,7 +33,7 @@ def autosave(client, assessment, value: str):
 
 
 def test_it_answers_a_page_with_503_and_retry_after_while_the_database_is_down(
-    respondent_client, draft
+    respondent_client, draft, database_outage
 ):
     with database_outage():
         response = respondent_client.get(f"/assessments/{draft.pk}/sections/STR/")
@@ -45,7 +44,7 @@ def test_it_answers_a_page_with_503_and_retry_after_while_the_database_is_down(
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_it_says_so_in_the_readers_language(respondent_client, draft):
+def test_it_says_so_in_the_readers_language(respondent_client, draft, database_outage):
     respondent_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with database_outage():
         response = respondent_client.get(f"/assessments/{draft.pk}/sections/STR/")
@@ -55,7 +54,7 @@ def test_it_says_so_in_the_readers_language(respondent_client, draft):
 
 
 def test_it_answers_an_autosave_with_a_fragment_then_saves_once_the_database_is_back(
-    respondent_client, draft
+    respondent_client, draft, database_outage
 ):
     with database_outage():
         refused = autosave(respondent_client, draft, "3")
@@ -68,7 +67,7 @@ def test_it_answers_an_autosave_with_a_fragment_then_saves_once_the_database_is_
     assert Answer.objects.get(assessment=draft, question__code="STR-01").value == 3
 
 
-def test_it_answers_a_login_with_503(client, respondent, transactional_db):
+def test_it_answers_a_login_with_503(client, respondent, database_outage):
     client.raise_request_exception = False
     with database_outage():
         response = client.post(
@@ -78,7 +77,9 @@ def test_it_answers_a_login_with_503(client, respondent, transactional_db):
     assert response.status_code == 503
 
 
-def test_it_answers_503_when_only_the_error_page_needs_the_database(respondent_client):
+def test_it_answers_503_when_only_the_error_page_needs_the_database(
+    respondent_client, database_outage
+):
     """Past the view: the 404 page reads the user for its header, and that fails."""
     with database_outage():
         response = respondent_client.get("/no-such-page/")
@@ -87,6 +88,6 @@ def test_it_answers_503_when_only_the_error_page_needs_the_database(respondent_c
     assert response["Retry-After"] == str(settings.OUTAGE_RETRY_AFTER_SECONDS)
 
 
-def test_it_still_serves_what_needs_no_database(client, transactional_db):
+def test_it_still_serves_what_needs_no_database(client, database_outage):
     with database_outage():
         assert client.get("/").status_code == 200
