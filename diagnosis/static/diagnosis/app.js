@@ -4,8 +4,10 @@
 // htmx as soon as a control changes. This file makes that autosave trustworthy:
 //
 // - A save that gets no answer, or a 502/503/504 (the database or the app is down), is
-//   retried on its own with growing delays, no sooner than the server's Retry-After. The
-//   card shows "Saving…" until the server has the answer, then the server's "Saved".
+//   retried on its own with growing delays (1 s doubling up to 20 s), no sooner than the
+//   server's Retry-After; as soon as any request succeeds again, every waiting save is
+//   sent at once. The card shows "Saving…" until the server has the answer, then the
+//   server's "Saved".
 //   Nothing typed is lost meanwhile: what the user sees is what the next try sends.
 // - A card the user changed after its save left is never overwritten by that save's
 //   answer (nor by another question's answer or a colleague's poll): the newer values on
@@ -21,7 +23,7 @@
   var CARD = ".question-card, [id^='goal-']";
   var RETRY_STATUSES = [0, 502, 503, 504]; // 0: no answer at all (network, server down)
   var FIRST_DELAY_MS = 1000;
-  var MAX_DELAY_MS = 30000;
+  var MAX_DELAY_MS = 20000;
   var MAX_RETRY_AFTER_MS = 120000;
 
   // Per card id: edits (changes made), sent (edits the last request carried), acked
@@ -158,6 +160,9 @@
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) {
+      retryWaitingNow(); // the server answers again: no need to wait out the delays
+    }
     var card = sender(event); // may be detached: replaced by the answer
     if (!card) {
       return;
@@ -208,6 +213,15 @@
     }, delay);
     card.classList.add("is-pending");
     showProblem(xhr);
+  }
+
+  function retryWaitingNow() {
+    Object.keys(cards).forEach(function (id) {
+      if (cards[id].timer) {
+        clearTimeout(cards[id].timer);
+        retry(id);
+      }
+    });
   }
 
   function retry(id) {
