@@ -206,3 +206,19 @@ def test_it_rides_out_a_real_database_outage(
         "EQP-06": 2,
     }
     assert 500 not in statuses and statuses.count(503) >= 2, statuses
+
+
+def test_it_asks_before_the_page_is_closed_while_saves_wait(
+    open_page: OpenPage, assessment: Assessment, respondent: User
+):
+    page = open_page(respondent)
+    page.goto(section_url(assessment, "STR"))
+    page.route("**/answers/*/", refuse_with_503)
+    with page.expect_response(is_autosave_of("STR-01")):
+        choose(page, "STR-01", "3")
+    expect(page.get_by_test_id("connection-problem")).to_be_visible()
+
+    with page.expect_event("dialog") as asking:
+        page.close(run_before_unload=True)
+    assert asking.value.type == "beforeunload"
+    asking.value.accept()

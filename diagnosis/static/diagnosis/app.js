@@ -232,9 +232,11 @@
     }
   }
 
+  // Leaving would lose saves waiting for a retry and changes not sent yet (typed, or
+  // queued behind a save on its way); a save already sent completes on the server.
   window.addEventListener("beforeunload", function (event) {
     var unsaved = Object.keys(cards).some(function (id) {
-      return cards[id].failing || cards[id].sent > cards[id].acked;
+      return cards[id].failing || cards[id].edits > cards[id].sent;
     });
     if (unsaved) {
       event.preventDefault();
