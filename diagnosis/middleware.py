@@ -1,8 +1,19 @@
+import logging
+import sys
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.csp import CSP, build_policy
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 class RejectNullBytesMiddleware:
@@ -28,3 +39,65 @@ def _has_null(request: HttpRequest) -> bool:
         for query in parameters
         for key, values in query.lists()
     )
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with Retry-After, never 500, while the database cannot be reached.
+
+    The first database access of a request may come from the session, the user, a context
+    processor, the view, an error page or the session save of the response phase. An
+    exception the view raises reaches `process_exception`; one raised anywhere else is
+    turned into a 500 by Django before it could reach a middleware, so a signal marks the
+    request and the 500 is replaced here, high in the chain. The 503 is rendered without a
+    request context, so it touches neither the database nor the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        got_request_exception.connect(_note_unavailable, dispatch_uid="database-unavailable")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, UNAVAILABLE, False) and response.status_code >= 500:
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, UNAVAILABLE_ERRORS):
+            return None
+        logger.warning(
+            "Database unavailable, answered 503 to %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+        )
+        return database_unavailable(request)
+
+
+# Errors a database raises when it cannot be reached, refuses connections, lost its
+# connection or gave up waiting for a lock; retrying later is the right answer to each.
+UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+UNAVAILABLE = "_database_unavailable"
+
+
+def _note_unavailable(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None and isinstance(sys.exception(), UNAVAILABLE_ERRORS):
+        setattr(request, UNAVAILABLE, True)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 page (or, for htmx, a fragment), in the request's language, with Retry-After."""
+    retry_after = settings.OUTAGE_RETRY_AFTER_SECONDS
+    template = "503.html#message" if request.headers.get("HX-Request") else "503.html"
+    with translation.override(translation.get_language_from_request(request)):
+        context = {
+            "retry_after": retry_after,
+            "path": request.get_full_path(),
+            "method": request.method,
+        }
+        content = render_to_string(template, context)
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    response[str(CSP.HEADER_ENFORCE)] = build_policy(settings.SECURE_CSP)
+    return response

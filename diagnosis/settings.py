@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that may read the database: sessions, the user, views.
+    "diagnosis.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +102,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # threads answers "table is locked" at once where a real one waits for the lock.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# While the database cannot be reached, requests answer 503 with this Retry-After; the
+# answering page retries its autosaves no sooner (diagnosis/middleware.py, app.js).
+OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER", 5)
 
 # "pages" keeps rendered pages in each process's memory (diagnosis/views/pagecache.py):
 # their keys come from the database, so processes and servers need not share them.

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.db import connections
 
 from diagnosis.models import Assignment, Membership, Provider, ProviderMembership
 from diagnosis.services.assessments import assessment_start, assessment_submit
@@ -12,6 +13,7 @@ from diagnosis.services.questionnaires import questionnaire_load
 from diagnosis.views.pagecache import PAGES
 from tests.answering import fill
 from tests.factories import make_district_officer, make_firm, make_member, make_user
+from tests.outage import database_outage as cut_off_database
 
 BUNDLED = (
     Path(__file__).resolve().parent.parent / "diagnosis/definitions/smart-manufacturing-v1.yaml"
@@ -40,6 +42,20 @@ def fast_password_hasher(settings):
 def fresh_page_cache():
     """Pages cached by an earlier test (with reused primary keys) must not show up."""
     caches[PAGES].clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """On SQLite, connections close after each request, so tests/outage.py can lock the file."""
+    database = connections["default"].settings_dict
+    if database["ENGINE"].endswith("sqlite3"):
+        database["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture
+def database_outage(transactional_db):
+    """`with database_outage():` the test database is really unreachable (tests/outage.py)."""
+    return cut_off_database
 
 
 @pytest.fixture

@@ -137,6 +137,15 @@ class AnswerForm(forms.Form):
     def clean_value(self):
         return clean_answer(self.question, self.cleaned_data.get("value"))
 
+    def clean(self) -> dict:
+        data = super().clean()
+        # The page clears one when the other is chosen; without JavaScript both can arrive.
+        if data.get("na") and data.get("value") not in (None, "", []):
+            raise ValidationError(
+                _("Choose an answer or “not applicable”, not both."), code="answer_and_na"
+            )
+        return data
+
     def clean_rev(self) -> int | None:
         raw = self.cleaned_data.get("rev") or ""
         # ASCII digits only ("²".isdigit() is true) and short enough to be a real revision.

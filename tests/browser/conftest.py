@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from playwright.sync_api import (
     Browser,
@@ -63,6 +64,9 @@ def browser() -> Iterator[Browser]:
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
+    # Playwright gives this thread a new context, and Django keeps connections per context:
+    # one opened before would stay open, out of reach (tests/outage.py needs none open).
+    connections.close_all()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

@@ -64,11 +64,12 @@ def test_it_lets_a_colleague_continue_where_the_first_respondent_stopped(
     }
 
 
+# A lost connection or a 503 is retried instead (tests/browser/test_outage.py).
 @pytest.mark.parametrize(
     "failure",
     [
-        pytest.param(lambda route: route.abort("connectionfailed"), id="network"),
         pytest.param(lambda route: route.fulfill(status=500, body="boom"), id="server"),
+        pytest.param(lambda route: route.fulfill(status=403, body="no"), id="refused"),
     ],
 )
 def test_it_shows_that_an_autosave_failed(
@@ -92,7 +93,7 @@ def test_it_shows_that_a_goal_autosave_failed(
 ):
     page = open_page(respondent)
     page.goto(section_url(assessment, "STR"))
-    page.route("**/sections/STR/goal/", lambda route: route.abort("connectionfailed"))
+    page.route("**/sections/STR/goal/", lambda route: route.fulfill(status=500, body="boom"))
     with page.expect_request(lambda request: request.url.endswith("/goal/")):
         page.select_option("select[name=goal-STR-target_level]", "4")
 

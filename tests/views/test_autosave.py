@@ -79,3 +79,27 @@ def test_it_shows_a_submitted_assessment_read_only(client, respondent, submitted
     assert 'name="q-EQP-03-value"' in page
     kpi = page.split('name="q-EQP-03-value"')[1].split(">")[0]
     assert "disabled" in kpi
+
+
+def test_it_refuses_an_answer_together_with_not_applicable(client, respondent, draft):
+    """The page clears one when the other is chosen; a request carrying both is refused."""
+    client.force_login(respondent)
+    response = client.post(
+        reverse("answer_autosave", args=[draft.pk, "EQP-07"]),
+        {"q-EQP-07-value": "2", "q-EQP-07-na": "on", "q-EQP-07-rev": "0"},
+    )
+    assert response.status_code == 422
+    assert "请在答案和“不适用”中二选一。" in response.content.decode()
+    assert not draft.answers.filter(question__code="EQP-07").exists()
+
+
+def test_it_saves_not_applicable_in_place_of_an_answer(client, respondent, draft):
+    client.force_login(respondent)
+    save(client, draft, "EQP-07", "2")
+    response = client.post(
+        reverse("answer_autosave", args=[draft.pk, "EQP-07"]),
+        {"q-EQP-07-na": "on", "q-EQP-07-rev": "1"},
+    )
+    assert response.status_code == 200
+    answer = draft.answers.get(question__code="EQP-07")
+    assert (answer.value, answer.not_applicable) == (None, True)
