@@ -237,6 +237,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Programme rules.
 PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Checks of signed reports on the public verification page, per client address and hour.
+VERIFY_CHECKS_PER_HOUR = env_int("VERIFY_CHECKS_PER_HOUR", 30)
 
 LOGGING = {
     "version": 1,
