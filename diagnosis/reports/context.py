@@ -1,6 +1,7 @@
 """Everything the report (page and PDF) shows, read from stored results only."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -83,7 +84,7 @@ class Signature:
 
     consultant: str
     provider: str
-    signed_at: object
+    signed_at: datetime | None
     number: str
     code: str  # grouped in fours for reading
     verify_url: str

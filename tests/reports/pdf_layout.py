@@ -62,7 +62,7 @@ def _leaves(box: boxes.Box, ancestors: tuple[str, ...]) -> Iterator[Leaf]:
     elif isinstance(box, boxes.ReplacedBox) and ".chart" in names:
         yield Leaf(
             "chart",
-            "",
+            f"(chart {box.element.get('class')})",
             box.position_y,
             box.position_y + box.height,
             _chart_text_pt(box),
@@ -73,10 +73,16 @@ def _leaves(box: boxes.Box, ancestors: tuple[str, ...]) -> Iterator[Leaf]:
 
 
 def _chart_text_pt(box: boxes.ReplacedBox) -> float:
-    """The chart's text size as printed: its font-size attribute times the scale."""
+    """The chart's smallest text as printed: its smallest font-size times the scale."""
     svg = box.element
-    natural = float(svg.get("width"))
-    return float(svg.get("font-size")) * box.width / natural * PX_TO_PT
+    width = svg.get("width", "")
+    natural = float(width) if width.replace(".", "").isdigit() else _view_box_width(svg)
+    sizes = [float(node.get("font-size")) for node in svg.iter() if node.get("font-size")]
+    return min(sizes, default=16.0) * box.width / natural * PX_TO_PT
+
+
+def _view_box_width(svg) -> float:
+    return float(svg.get("viewBox").split()[2])
 
 
 def pages(document) -> list[list[Leaf]]:
