@@ -96,7 +96,8 @@ def _initial(answer: Answer | None, validation: AnswerValidation | None) -> dict
     value = source.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    return {"value": value, "na": source.not_applicable}
+    reason = validation.reason if validation is not None and not validation.confirmed else ""
+    return {"value": value, "na": source.not_applicable, "reason": reason}
 
 
 class CommentForm(forms.Form):
