@@ -42,6 +42,12 @@ def fresh_page_cache():
     caches[PAGES].clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_default_cache():
+    """Counters kept in the default cache (checks on /verify/) start from zero."""
+    caches["default"].clear()
+
+
 @pytest.fixture
 def questionnaire(db):
     """The bundled questionnaire, loaded and published."""

@@ -172,7 +172,8 @@ def review_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = ValidationForm(question, answer, data=request.POST)
     if form.is_valid():
         try:
-            review_services.answer_validate(
+            # Kept on the loaded answer: the row and the scores need no second read.
+            answer.validation = review_services.answer_validate(
                 assessment=assessment, answer=answer, consultant=request.user, **form.cleaned
             )
         except review_services.ReviewError as refusal:
@@ -181,7 +182,7 @@ def review_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         status = 422 if _is_htmx(request) else 400
         return _row_response(request, assessment, code, state=state, form=form, status=status)
     if _is_htmx(request):
-        return _row_response(request, assessment, code, just_saved=True)
+        return _row_response(request, assessment, code, state=state, just_saved=True)
     messages.success(request, _("%(code)s recorded.") % {"code": code})
     return redirect(_dimension_url(pk, question.dimension, code))
 
