@@ -101,15 +101,17 @@ class ReviewRow:
 
     @property
     def state(self) -> str:
-        """unanswered, text, open (no verdict, or one the firm's change made stale),
-        confirmed or changed."""
+        """unanswered, text, open (no verdict, or a confirmation the firm's change made
+        stale), confirmed or changed (the consultant's value stands, even if stale)."""
         if self.answer is None:
             return "unanswered"
         if not self.question.scored:
             return "text"
-        if self.validation is None or self.stale:
+        if self.validation is None:
             return "open"
-        return "confirmed" if self.validation.confirmed else "changed"
+        if not self.validation.confirmed:
+            return "changed"
+        return "open" if self.stale else "confirmed"
 
 
 def _is_stale(answer: Answer, validation: AnswerValidation | None) -> bool:
@@ -254,8 +256,12 @@ def _verdict_counts(state: AssessmentState, dimension: DimensionSpec) -> dict[st
             continue
         counts["to_check"] += 1
         validation = getattr(answer, "validation", None)
-        if validation is not None and not _is_stale(answer, validation):
-            counts["confirmed" if validation.confirmed else "changed"] += 1
+        if validation is None:
+            continue
+        if not validation.confirmed:
+            counts["changed"] += 1
+        elif not _is_stale(answer, validation):
+            counts["confirmed"] += 1
     return counts
 
 

@@ -280,3 +280,30 @@ def test_it_validates_within_the_query_budget(
     with django_assert_max_num_queries(18):
         response = consultant_client.post(url, {"v-EQP-01-action": "confirm"}, **HTMX)
     assert response.status_code == 200
+
+
+def test_it_keeps_its_value_when_the_firm_changed_a_changed_answer(
+    consultant_client, submitted, consultant, respondent
+):
+    review.answer_validate(
+        assessment=submitted,
+        answer=submitted.answers.get(question__code="EQP-01"),
+        consultant=consultant,
+        confirmed=False,
+        value=1,
+        reason="只有一台数控机床",
+    )
+    review.review_return(assessment=submitted, consultant=consultant, comment="请复核 EQP。")
+    answers_save(
+        assessment=submitted, user=respondent, entries=[AnswerEntry(code="EQP-01", value=4)]
+    )
+    assessment_submit(assessment=submitted, user=respondent)
+    html = consultant_client.get(dimension_url(submitted, "EQP")).content.decode()
+    row = html[html.index('id="a-EQP-01"') :]
+    row = row[: row.index("</article>")]
+    assert 'data-state="changed"' in row and "企业在您核定后修改了该答案" in row
+    consultant_client.post(reverse("review_dimension_confirm", args=[submitted.pk, "EQP"]))
+    html = consultant_client.get(dimension_url(submitted, "EQP")).content.decode()
+    assert 'data-testid="confirm-dimension"' not in html  # nothing left it would confirm
+    kept = AnswerValidation.objects.get(answer__question__code="EQP-01")
+    assert (kept.confirmed, kept.value) == (False, 1)
