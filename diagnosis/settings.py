@@ -251,6 +251,8 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)
 OUTREACH_LINK_DAYS = env_int("OUTREACH_LINK_DAYS", 60)
 POPULATION_IMPORT_MAX_BYTES = env_int("POPULATION_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Checks of signed reports on the public verification page, per client address and hour.
+VERIFY_CHECKS_PER_HOUR = env_int("VERIFY_CHECKS_PER_HOUR", 30)
 
 LOGGING = {
     "version": 1,

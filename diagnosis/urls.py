@@ -51,9 +51,20 @@ urlpatterns = [
     # Reports
     path("assessments/<int:pk>/report/", report.report, name="report"),
     path("assessments/<int:pk>/report.pdf", report.report_pdf, name="report_pdf"),
+    path("verify/", report.report_verify, name="report_verify"),
     # Review
     path("review/", review.review_queue, name="review_queue"),
     path("review/<int:pk>/", review.review, name="review"),
+    path(
+        "review/<int:pk>/dimensions/<str:code>/",
+        review.review_dimension,
+        name="review_dimension",
+    ),
+    path(
+        "review/<int:pk>/dimensions/<str:code>/confirm/",
+        review.review_dimension_confirm,
+        name="review_dimension_confirm",
+    ),
     path("review/<int:pk>/answers/<str:code>/", review.review_answer, name="review_answer"),
     path("review/<int:pk>/comments/", review.review_comment_add, name="review_comment_add"),
     path("review/<int:pk>/decision/", review.review_decide, name="review_decide"),

@@ -56,6 +56,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
 def database_outage(transactional_db):
     """`with database_outage():` the test database is really unreachable (tests/outage.py)."""
     return cut_off_database
+@pytest.fixture(autouse=True)
+def fresh_default_cache():
+    """Counters kept in the default cache (checks on /verify/) start from zero."""
+    caches["default"].clear()
 
 
 @pytest.fixture

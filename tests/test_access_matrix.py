@@ -207,12 +207,19 @@ MATRIX: dict[str, Row] = {
         data=lambda world: {"q-STR-01-value": "2", "q-STR-01-rev": "1"},
     ),
     "evidence_download": Row(get=READ_A, args=lambda world: [world.submitted.pk, EVIDENCE_CODE]),
-    "submit": Row(get=READ_A, post=WRITE_A, args=_draft),
+    "submit": Row(get=READ_A, post=WRITE_A, args=_draft, data=lambda world: {"confirmed": "yes"}),
     "report": Row(get=READ_A, args=_submitted),
     "report_pdf": Row(get=READ_A, args=_submitted),
+    # Public: anyone may check a signed report's number and code; it reveals only whether
+    # a report with that number was signed, for which firm and when.
+    "report_verify": Row(get=EVERYONE_200, query="?number=DD-2026-000001&code=ABCD"),
     # Everyone who works for a provider has a queue (the unassigned consultant's is empty).
     "review_queue": Row(get=(LOGIN, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403)),
     "review": Row(get=REVIEW_A_GET, args=_submitted),
+    "review_dimension": Row(get=REVIEW_A_GET, args=lambda world: [world.submitted.pk, "STR"]),
+    "review_dimension_confirm": Row(
+        get=NOT_GET, post=REVIEW_A_POST, args=lambda world: [world.submitted.pk, "STR"]
+    ),
     "review_answer": Row(
         get=NOT_GET,
         post=REVIEW_A_POST,
@@ -230,7 +237,7 @@ MATRIX: dict[str, Row] = {
         post=REVIEW_A_POST,
         args=_submitted,
         # Signing off; returning is test_it_returns_an_assessment_while_the_next_is_open.
-        data=lambda world: {"decision": "sign_off"},
+        data=lambda world: {"decision": "sign_off", "confirmed": "on"},
     ),
     "history": Row(get=READ_A, args=_submitted),
     # Programme-office and manager pages check the role before any lookup, so the answer

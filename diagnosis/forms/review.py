@@ -1,3 +1,5 @@
+"""The consultant's forms (verdicts, notes, decision) and the public report check."""
+
 from typing import Any
 
 from django import forms
@@ -5,14 +7,31 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.answers import clean_answer
 from diagnosis.forms.answers import FIELD_BUILDERS, _text
-from diagnosis.scoring.definition import QuestionSpec
+from diagnosis.models import Answer, AnswerValidation
+from diagnosis.scoring.definition import QuestionSpec, QuestionType
+
+
+def _select_field(question: QuestionSpec) -> forms.Field:
+    """One drop-down for a level or choice: the consultant sees the answer beside it."""
+    prefix = question.type is QuestionType.LEVEL
+    choices = [("", "—")] + [
+        (str(o.value), f"{o.value} · {_text(o.label)}" if prefix else _text(o.label))
+        for o in question.options
+    ]
+    return forms.ChoiceField(
+        choices=choices, required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
 
 class ValidationForm(forms.Form):
     """The consultant's verdict on one answer: confirm it, or set a value with a reason."""
 
     action = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("change", _("Change"))])
-    na = forms.BooleanField(label=_("Not applicable"), required=False)
+    na = forms.BooleanField(
+        label=_("Not applicable"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -20,20 +39,29 @@ class ValidationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, question: QuestionSpec, **kwargs):
+    def __init__(
+        self,
+        question: QuestionSpec,
+        answer: Answer | None = None,
+        validation: AnswerValidation | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", f"v-{question.code}")
+        kwargs.setdefault("initial", _initial(answer, validation))
         super().__init__(**kwargs)
         self.question = question
-        self.fields["value"] = FIELD_BUILDERS[question.type](question)
+        if question.type in (QuestionType.LEVEL, QuestionType.CHOICE):
+            self.fields["value"] = _select_field(question)
+        else:
+            self.fields["value"] = FIELD_BUILDERS[question.type](question)
         self.fields["value"].label = _("Validated value")
-        self.fields["value"].widget.attrs.setdefault("data-question", _text(question.text))
         self.order_fields(["action", "value", "na", "reason"])
 
     def clean_value(self) -> Any:
         return clean_answer(self.question, self.cleaned_data.get("value"))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("action") != "change":
             return data
         if not (data.get("reason") or "").strip():
@@ -43,7 +71,7 @@ class ValidationForm(forms.Form):
         return data
 
     @property
-    def cleaned(self) -> dict:
+    def cleaned(self) -> dict[str, Any]:
         """Keyword arguments for answer_validate."""
         data = self.cleaned_data
         change = data["action"] == "change"
@@ -58,7 +86,23 @@ class ValidationForm(forms.Form):
         return [str(message) for errors in self.errors.values() for message in errors]
 
 
+def _initial(answer: Answer | None, validation: AnswerValidation | None) -> dict[str, Any]:
+    """Start from the consultant's value if they changed it, else from the firm's answer."""
+    source: Answer | AnswerValidation | None = answer
+    if validation is not None and not validation.confirmed:
+        source = validation
+    if source is None:
+        return {}
+    value = source.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    reason = validation.reason if validation is not None and not validation.confirmed else ""
+    return {"value": value, "na": source.not_applicable, "reason": reason}
+
+
 class CommentForm(forms.Form):
+    """A comment or finding on the assessment, or a note on one question (`question`)."""
+
     text = forms.CharField(
         label=_("Comment"),
         max_length=5000,
@@ -67,16 +111,27 @@ class CommentForm(forms.Form):
     is_finding = forms.BooleanField(
         label=_("Overall finding (shown in the signed report)"), required=False
     )
+    question = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):
+    """Return the assessment to the firm (with what to change) or sign it off (confirmed)."""
+
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[("return", _("Return to the firm")), ("sign_off", _("Sign off"))],
-        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comments for the firm (needed when returning)"),
+        label=_("What the firm should change"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    confirmed = forms.BooleanField(required=False)
+
+
+class VerificationForm(forms.Form):
+    """The public check of a signed report: its number and verification code."""
+
+    number = forms.CharField(label=_("Report number"), max_length=20)
+    code = forms.CharField(label=_("Verification code"), max_length=40)

@@ -29,6 +29,14 @@ class Assessment(models.Model):
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set at sign-off: who vouches for the report, and how anyone can check it. (Nullable
+    # and unique through a constraint, so that SQLite adds the columns in place: rebuilding
+    # this table would break the triggers of migration 0002 that read it.)
+    validated_provider = models.ForeignKey(
+        "diagnosis.Provider", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report_number = models.CharField(max_length=20, null=True, blank=True)
+    verification_code = models.CharField(max_length=32, null=True, blank=True)
     previous = models.ForeignKey(
         "self",
         models.SET_NULL,
@@ -47,7 +55,12 @@ class Assessment(models.Model):
                 fields=["firm"],
                 condition=models.Q(status__in=["draft", "returned"]),
                 name="assessment_one_open_per_firm",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["report_number"],
+                condition=models.Q(report_number__isnull=False),
+                name="assessment_report_number_unique",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.models.assessment import Answer, Assessment
 from diagnosis.models.organisation import Firm
+from diagnosis.models.questionnaire import Question
 
 
 class Provider(models.Model):
@@ -87,12 +88,19 @@ class AnswerValidation(models.Model):
 
 
 class ReviewComment(models.Model):
-    """Findings and comments on an assessment, from the consultant or the firm."""
+    """Findings and comments on an assessment, from the consultant or the firm.
+
+    A comment on one question (`question`) is the consultant's note the firm sees at that
+    question when the assessment comes back; `is_return_reason` marks the text the
+    consultant gave when returning it.
+    """
 
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    question = models.ForeignKey(Question, models.PROTECT, null=True, blank=True, related_name="+")
     text = models.TextField(max_length=5000)
     is_finding = models.BooleanField(default=False)
+    is_return_reason = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -2,19 +2,35 @@
 
 No JavaScript and no inline style (presentation attributes only), so a strict
 Content-Security-Policy holds. Every label is escaped.
+
+Labels are never cut: long names are wrapped on word boundaries (anywhere between
+Chinese characters), and the drawing's view box is computed from the space every label
+takes, measured with generous character widths. The charts are drawn at one unit per
+CSS pixel with all text at TEXT_SIZE, the body's small text (0.875 rem), and carry their
+natural width and height, so a page shows them at that size unless the screen is
+narrower. Their font is FONT_FAMILY, the PDF's own (WeasyPrint reads only the SVG's
+attribute); in the page, CSS gives them the page's font instead.
 """
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from html import escape
 
 PALETTE = {
     "current": "#0d6efd",
-    "target": "#fd7e14",
+    "target": "#b35c00",
     "previous": "#6c757d",
     "validated": "#198754",
     "peers": "#6f42c1",
 }
+TEXT_SIZE = 14  # = Bootstrap's .small at a 16 px root
+FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Noto Sans SC, sans-serif"
+LINE_HEIGHT = 1.25  # of TEXT_SIZE
+TEXT_COLOUR = "#212529"
+MUTED_COLOUR = "#5c636a"  # 6:1 on white
+RADAR_LABEL_EM = 10  # a label wraps beyond about this many Chinese characters
+BAR_LABEL_EM = 13
 
 
 @dataclass(frozen=True)
@@ -25,31 +41,137 @@ class Series:
     dashed: bool = False
 
 
+def _char_em(char: str) -> float:
+    """A generous width of one character, in em, for any sans-serif font."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char == " ":
+        return 0.32
+    if char in "il.,:;'|!()[]":
+        return 0.34
+    if char.isupper() or char in "mwMW%&@":
+        return 0.78
+    return 0.62
+
+
+def text_width(text: str, size: float = TEXT_SIZE) -> float:
+    """The estimated width of `text` at `size`, never less than the real one in practice."""
+    return sum(_char_em(char) for char in text) * size
+
+
+def wrap(text: str, max_em: float = RADAR_LABEL_EM) -> list[str]:
+    """Lines of at most `max_em` (a longer single word keeps its own line), as even as
+    possible: breaks at spaces, and anywhere between wide (Chinese) characters."""
+    lines = _greedy(text, max_em)
+    low, high = 1.0, max_em
+    while high - low > 0.25:  # the narrowest width that still needs no more lines
+        middle = (low + high) / 2
+        if len(_greedy(text, middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return _greedy(text, high)
+
+
+def _greedy(text: str, max_em: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        candidate = (line + token) if line else token.lstrip()
+        if line and sum(_char_em(c) for c in candidate.rstrip()) > max_em:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their leading space, and single wide characters."""
+    tokens: list[str] = []
+    word = ""
+    for char in text:
+        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        if char == " " or wide:
+            if word:
+                tokens.append(word)
+            word = "" if wide else " "
+            if wide:
+                tokens.append(char)
+        else:
+            word += char
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+@dataclass
+class _Box:
+    """The extent of everything drawn, to size the view box."""
+
+    left: float = math.inf
+    top: float = math.inf
+    right: float = -math.inf
+    bottom: float = -math.inf
+
+    def add(self, left: float, top: float, right: float, bottom: float) -> None:
+        self.left, self.top = min(self.left, left), min(self.top, top)
+        self.right, self.bottom = max(self.right, right), max(self.bottom, bottom)
+
+    def svg(self, css_class: str, body: list[str], padding: float = 6) -> str:
+        left, top = math.floor(self.left - padding), math.floor(self.top - padding)
+        width = math.ceil(self.right + padding) - left
+        height = math.ceil(self.bottom + padding) - top
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}" '
+            f'width="{width}" height="{height}" role="img" class="chart {css_class}" '
+            f'font-size="{TEXT_SIZE}" font-family="{FONT_FAMILY}">' + "".join(body) + "</svg>"
+        )
+
+
+def _text_block(
+    lines: list[str], x: float, top: float, anchor: str, *, colour: str = TEXT_COLOUR
+) -> tuple[str, tuple[float, float, float, float]]:
+    """A multi-line <text> whose first line's top is at `top`; returns it and its box."""
+    step = TEXT_SIZE * LINE_HEIGHT
+    baseline = top + TEXT_SIZE * 0.95
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{baseline + index * step:.1f}">{escape(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    width = max(text_width(line) for line in lines)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    box = (left, top, left + width, top + step * len(lines))
+    markup = f'<text text-anchor="{anchor}" fill="{colour}">{spans}</text>'
+    return markup, box
+
+
 def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
 
 
-def radar_svg(labels: list[str], series: list[Series], *, size: int = 420) -> str:
+def radar_svg(labels: list[str], series: list[Series], *, radius: float = 150) -> str:
     """A radar chart of 0–100 values on len(labels) axes, with a legend."""
     count = len(labels)
     if count < 3:
         return ""
-    cx = cy = size / 2
-    radius = size / 2 - 80
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-80 0 {size + 160} {size + 30}" '
-        f'width="100%" role="img" class="chart chart-radar" font-family="sans-serif">'
-    ]
+    cx = cy = 0.0
+    box = _Box()
+    box.add(-radius, -radius, radius, radius)
+    parts = []
     for ring in (20, 40, 60, 80, 100):
         points = " ".join(
             f"{x:.1f},{y:.1f}"
             for x, y in (_point(cx, cy, radius * ring / 100, i, count) for i in range(count))
         )
         parts.append(f'<polygon points="{points}" fill="none" stroke="#dee2e6" stroke-width="1"/>')
+    for ring in (50, 100):  # two scale marks are enough to read the rings
         parts.append(
-            f'<text x="{cx + 3:.1f}" y="{cy - radius * ring / 100 + 10:.1f}" font-size="9" '
-            f'fill="#adb5bd">{ring}</text>'
+            f'<text x="{cx + 4:.1f}" y="{cy - radius * ring / 100 + TEXT_SIZE:.1f}" '
+            f'fill="{MUTED_COLOUR}">{ring}</text>'
         )
     for index, label in enumerate(labels):
         x, y = _point(cx, cy, radius, index, count)
@@ -57,86 +179,125 @@ def radar_svg(labels: list[str], series: list[Series], *, size: int = 420) -> st
             f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" '
             f'stroke="#dee2e6" stroke-width="1"/>'
         )
-        lx, ly = _point(cx, cy, radius + 30, index, count)
-        anchor = "middle" if abs(lx - cx) < 10 else ("start" if lx > cx else "end")
-        parts.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="11" text-anchor="{anchor}" '
-            f'fill="#212529">{escape(label)}</text>'
-        )
+        markup, extent = _axis_label(wrap(label), index, count, radius + 12)
+        parts.append(markup)
+        box.add(*extent)
     for item in series:
-        colour = PALETTE.get(item.key, "#000")
-        points = " ".join(
-            f"{x:.1f},{y:.1f}"
-            for x, y in (
-                _point(cx, cy, radius * max(0.0, min(100.0, value or 0)) / 100, i, count)
-                for i, value in enumerate(item.values)
-            )
-        )
-        dash = ' stroke-dasharray="6 4"' if item.dashed else ""
-        opacity = "0" if item.dashed else "0.15"
-        parts.append(
-            f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
-            f'stroke="{colour}" stroke-width="2"{dash}><title>{escape(item.name)}</title></polygon>'
-        )
-    parts.append(_legend(series, y=size + 12, width=size, left=-70))
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(_radar_polygon(item, count, radius))
+    legend, extent = _legend(series, left=box.left, top=box.bottom + 14, width=box.right - box.left)
+    parts.append(legend)
+    box.add(*extent)
+    return box.svg("chart-radar", parts)
 
 
-def _legend(series: list[Series], *, y: float, width: float, left: float = 10) -> str:
-    step = width / max(len(series), 1)
+def _axis_label(
+    lines: list[str], index: int, count: int, distance: float
+) -> tuple[str, tuple[float, float, float, float]]:
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    cos, sin = math.cos(angle), math.sin(angle)
+    x, y = distance * cos, distance * sin
+    anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+    height = TEXT_SIZE * LINE_HEIGHT * len(lines)
+    if sin < -0.3:
+        top = y - height  # above the chart: the block ends at the axis
+    elif sin > 0.3:
+        top = y  # below: it starts there
+    else:
+        top = y - height / 2
+    return _text_block(lines, x, top, anchor)
+
+
+def _radar_polygon(item: Series, count: int, radius: float) -> str:
+    colour = PALETTE.get(item.key, "#000")
+    points = " ".join(
+        f"{x:.1f},{y:.1f}"
+        for x, y in (
+            _point(0, 0, radius * max(0.0, min(100.0, value or 0)) / 100, i, count)
+            for i, value in enumerate(item.values)
+        )
+    )
+    dash = ' stroke-dasharray="6 4"' if item.dashed else ""
+    opacity = "0" if item.dashed else "0.15"
+    return (
+        f'<polygon points="{points}" fill="{colour}" fill-opacity="{opacity}" '
+        f'stroke="{colour}" stroke-width="2"{dash}><title>{escape(item.name)}</title></polygon>'
+    )
+
+
+def _legend(
+    series: list[Series], *, left: float, top: float, width: float
+) -> tuple[str, tuple[float, float, float, float]]:
+    """Legend entries in rows that fit `width`; returns the markup and its box."""
     items = []
-    for index, item in enumerate(series):
-        x = left + index * step
+    x, y = left, top
+    right = left
+    step = TEXT_SIZE * LINE_HEIGHT + 4
+    for item in series:
+        entry_width = 26 + text_width(item.name) + 18
+        if x > left and x + entry_width > left + width:
+            x, y = left, y + step
         colour = PALETTE.get(item.key, "#000")
         dash = ' stroke-dasharray="4 3"' if item.dashed else ""
+        middle = y + TEXT_SIZE * 0.6
         items.append(
-            f'<line x1="{x:.1f}" y1="{y}" x2="{x + 18:.1f}" y2="{y}" stroke="{colour}" '
-            f'stroke-width="3"{dash}/><text x="{x + 22:.1f}" y="{y + 4}" font-size="11" '
-            f'fill="#212529">{escape(item.name)}</text>'
+            f'<line x1="{x:.1f}" y1="{middle:.1f}" x2="{x + 20:.1f}" y2="{middle:.1f}" '
+            f'stroke="{colour}" stroke-width="3"{dash}/>'
+            f'<text x="{x + 26:.1f}" y="{y + TEXT_SIZE * 0.95:.1f}" fill="{TEXT_COLOUR}">'
+            f"{escape(item.name)}</text>"
         )
-    return "".join(items)
+        right = max(right, x + entry_width - 18)
+        x += entry_width
+    return "".join(items), (left, top, right, y + step)
 
 
-def bar_svg(
-    labels: list[str], series: list[Series], *, width: int = 640, row_height: int = 26
-) -> str:
-    """Horizontal bars (0–100) per label; several series are drawn as thinner bars."""
-    label_width = 190
-    bar_area = width - label_width - 50
+def bar_svg(labels: list[str], series: list[Series], *, bar_area: int = 400) -> str:
+    """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left."""
+    wrapped = [wrap(label, BAR_LABEL_EM) for label in labels]
+    label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
     count = max(len(series), 1)
-    height = len(labels) * row_height * count + 50
-    thickness = max(6, (row_height - 6))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" class="chart chart-bar" font-family="sans-serif">'
-    ]
+    thickness = 16
+    gap = 10
+    origin = label_width + 12  # where the bars start
+    parts = []
+    box = _Box()
+    box.add(0, 0, origin + bar_area + 40, 0)
+    top = 0.0
+    rows = []
+    for lines in wrapped:
+        height = max(TEXT_SIZE * LINE_HEIGHT * len(lines), count * (thickness + 3))
+        rows.append((top, height))
+        top += height + gap
+    axis_bottom = top
     for tick in (0, 25, 50, 75, 100):
-        x = label_width + bar_area * tick / 100
+        x = origin + bar_area * tick / 100
         parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 40}" stroke="#e9ecef"/>'
-            f'<text x="{x:.1f}" y="{height - 26}" font-size="9" text-anchor="middle" '
-            f'fill="#6c757d">{tick}</text>'
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_bottom:.1f}" stroke="#e9ecef"/>'
+            f'<text x="{x:.1f}" y="{axis_bottom + TEXT_SIZE * 1.1:.1f}" text-anchor="middle" '
+            f'fill="{MUTED_COLOUR}">{tick}</text>'
         )
-    for row, label in enumerate(labels):
-        top = row * row_height * count
-        parts.append(
-            f'<text x="{label_width - 8}" y="{top + row_height * count / 2 + 4:.1f}" '
-            f'font-size="11" text-anchor="end" fill="#212529">{escape(label)}</text>'
-        )
-        for index, item in enumerate(series):
-            value = item.values[row]
-            y = top + index * row_height + 3
+    for (row_top, height), lines in zip(rows, wrapped, strict=True):
+        block = TEXT_SIZE * LINE_HEIGHT * len(lines)
+        markup, extent = _text_block(lines, origin - 8, row_top + (height - block) / 2, "end")
+        parts.append(markup)
+        box.add(*extent)
+    for index, item in enumerate(series):
+        colour = PALETTE.get(item.key, "#000")
+        for (row_top, height), value in zip(rows, item.values, strict=True):
             if value is None:
                 continue
+            bars_height = count * (thickness + 3)
+            y = row_top + (height - bars_height) / 2 + index * (thickness + 3)
             bar = bar_area * max(0.0, min(100.0, value)) / 100
-            colour = PALETTE.get(item.key, "#000")
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{thickness}" '
+                f'<rect x="{origin:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{thickness}" '
                 f'fill="{colour}"><title>{escape(item.name)}: {value:.1f}</title></rect>'
-                f'<text x="{label_width + bar + 4:.1f}" y="{y + thickness - 5}" font-size="10" '
-                f'fill="#212529">{value:.0f}</text>'
+                f'<text x="{origin + bar + 4:.1f}" y="{y + thickness - 2:.1f}" '
+                f'fill="{TEXT_COLOUR}">{value:.0f}</text>'
             )
-    parts.append(_legend(series, y=height - 10, width=width))
-    parts.append("</svg>")
-    return "".join(parts)
+    box.add(0, 0, origin + bar_area + 4 + text_width("100"), axis_bottom + TEXT_SIZE * 1.4)
+    legend, extent = _legend(
+        series, left=0, top=axis_bottom + TEXT_SIZE * 2, width=origin + bar_area
+    )
+    parts.append(legend)
+    box.add(*extent)
+    return box.svg("chart-bar", parts)

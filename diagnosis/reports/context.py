@@ -1,15 +1,20 @@
 """Everything the report (page and PDF) shows, read from stored results only."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diagnosis.answers import display_answer
 from diagnosis.models import AnswerValidation, Assessment, ReviewComment, ScoreResult
 from diagnosis.permissions import Access
+from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
 from diagnosis.reports.charts import Series, bar_svg, radar_svg
 from diagnosis.scoring import ScoreCard
+from diagnosis.scoring.card import Limit
 from diagnosis.scoring.definition import Definition, Horizon, Level
 
 HORIZONS = [
@@ -17,6 +22,7 @@ HORIZONS = [
     (Horizon.NEXT, "next"),
     (Horizon.LATER, "later"),
 ]
+NOW_AT_MOST = 5  # more than five "now" actions is not a plan: the rest move to "next"
 
 
 @dataclass
@@ -51,13 +57,37 @@ class Report:
     explanation: list[str]
     rows: list[DimensionRow]
     roadmap: list[tuple[str, str, list]]
-    warnings: list
+    warnings: list[WarningView]
     radar: str
     bars: str
     previous: Assessment | None
+    contact: ReviewContact
+    versions: str
+    signature: "Signature | None" = None
     changes: list[dict] = field(default_factory=list)
     findings: list[ReviewComment] = field(default_factory=list)
     show_warning_details: bool = False
+
+    @property
+    def warned_questions(self) -> list:
+        """The questions any warning involves, once each, in order (for the firm)."""
+        seen: dict[str, object] = {}
+        for warning in self.warnings:
+            for question in warning.questions:
+                seen.setdefault(question.code, question)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a signed report carries so that anyone can check it (report_verify)."""
+
+    consultant: str
+    provider: str
+    signed_at: datetime | None
+    number: str
+    code: str  # grouped in fours for reading
+    verify_url: str
 
 
 def _text(text) -> str:
@@ -81,32 +111,27 @@ def _previous_scores(assessment: Assessment) -> dict[str, float | None]:
 
 
 def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
-    """Plain-words sentences on what holds the level back."""
-    names = {d.code: _text(d.name) for d in definition.dimensions}
+    """Plain-words sentences on the level: the current index first, then each dimension
+    or question that holds the level back, once, with the requirement that matters."""
     levels = {level.number: _text(level.name) for level in definition.levels}
-    sentences = []
+    sentences = [
+        _("Your overall index is %(overall).1f: level %(level)s.")
+        % {"overall": card.overall, "level": levels[card.level]}
+    ]
     if card.uncapped_level > card.level:
         sentences.append(
             _(
-                "Your overall index of %(overall).1f would reach level %(uncapped)s, but a "
-                "critical area holds you at level %(level)s."
+                "On the index alone you would reach level %(uncapped)s, but a critical area "
+                "holds you at level %(level)s."
             )
-            % {
-                "overall": card.overall,
-                "uncapped": levels[card.uncapped_level],
-                "level": levels[card.level],
-            }
+            % {"uncapped": levels[card.uncapped_level], "level": levels[card.level]}
         )
-    seen = set()
-    for limit in card.limiting:
-        if (limit.code, limit.required) in seen:
-            continue  # a critical floor and a gate can name the same dimension and floor
-        seen.add((limit.code, limit.required))
+    for limit in _strictest(card.limiting):
         sentences.append(
             _("To reach %(level)s, %(name)s needs at least %(required).0f; it is at %(actual).1f.")
             % {
                 "level": levels.get(limit.level, limit.level),
-                "name": names.get(limit.code, limit.code),
+                "name": _limit_name(limit, definition),
                 "required": limit.required,
                 "actual": limit.actual,
             }
@@ -118,6 +143,25 @@ def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
             % {"level": levels[following.number], "required": following.min_score}
         )
     return sentences
+
+
+def _strictest(limits: tuple[Limit, ...]) -> list[Limit]:
+    """One limit per dimension or question: the highest requirement (a critical floor and
+    a gate can both name the same dimension), in the card's order."""
+    chosen: dict[tuple[str, str], Limit] = {}
+    for limit in limits:
+        key = ("question" if limit.kind == "question" else "dimension", limit.code)
+        if key not in chosen or limit.required > chosen[key].required:
+            chosen[key] = limit
+    return list(chosen.values())
+
+
+def _limit_name(limit: Limit, definition: Definition) -> str:
+    if limit.kind == "question":
+        question = definition.questions.get(limit.code)
+        return f"{limit.code} {_text(question.text)}" if question else limit.code
+    names = {d.code: _text(d.name) for d in definition.dimensions}
+    return names.get(limit.code, limit.code)
 
 
 def build_report(assessment: Assessment, access: Access) -> Report | None:
@@ -156,6 +200,9 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
     if previous:
         bar_series.append(Series(_("Previous"), tuple(r.previous for r in rows), "previous"))
     return Report(
+        contact=review_contact(assessment.firm_id),
+        versions=_versions(card),
+        signature=_signature(assessment) if validated else None,
         assessment=assessment,
         definition=definition,
         card=card,
@@ -166,7 +213,7 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         explanation=explain_level(card, definition),
         rows=rows,
         roadmap=_roadmap(card, definition),
-        warnings=list(card.warnings),
+        warnings=warning_views(card.warnings, definition),
         radar=radar_svg(labels, radar_series),
         bars=bar_svg(labels, bar_series),
         previous=assessment.previous if previous else None,
@@ -179,6 +226,27 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         if validated
         else [],
         show_warning_details=access.sees_everything,
+    )
+
+
+def _versions(card: ScoreCard) -> str:
+    return _("Questionnaire version %(definition)s, scoring model version %(scoring)s.") % {
+        "definition": card.definition_version,
+        "scoring": card.scoring_version,
+    }
+
+
+def _signature(assessment: Assessment) -> Signature | None:
+    if not assessment.report_number:
+        return None
+    code = assessment.verification_code
+    return Signature(
+        consultant=str(assessment.validated_by or ""),
+        provider=assessment.validated_provider.name if assessment.validated_provider else "",
+        signed_at=assessment.validated_at,
+        number=assessment.report_number,
+        code="-".join(code[i : i + 4] for i in range(0, len(code), 4)),
+        verify_url=settings.SITE_URL + reverse("report_verify"),
     )
 
 
@@ -234,19 +302,22 @@ def _rows(definition, card, self_card, previous) -> list[DimensionRow]:
 
 
 def _roadmap(card: ScoreCard, definition: Definition) -> list[tuple[str, str, list]]:
-    """Recommendations grouped by horizon (now / next 6–18 months / later), in priority order."""
+    """Recommendations by horizon (now / next 6–18 months / later), in priority order;
+    "now" keeps the first NOW_AT_MOST, the others lead "next"."""
     names = {d.code: _text(d.name) for d in definition.dimensions}
     titles = {
         "now": _("Now"),
         "next": _("Next 6–18 months"),
         "later": _("Later"),
     }
-    groups = []
-    for horizon, key in HORIZONS:
-        items = [
+    items = {
+        key: [
             {"recommendation": r, "dimension": names[r.dimension]}
             for r in card.recommendations
             if r.horizon == horizon
         ]
-        groups.append((key, titles[key], items))
-    return groups
+        for horizon, key in HORIZONS
+    }
+    items["next"] = items["now"][NOW_AT_MOST:] + items["next"]
+    items["now"] = items["now"][:NOW_AT_MOST]
+    return [(key, titles[key], items[key]) for _horizon, key in HORIZONS]

@@ -1,5 +1,6 @@
 """The consultant's review: validate answers, comment, return to the firm, sign off."""
 
+import secrets
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from diagnosis.models import (
     ScoreResult,
     User,
 )
+from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
 from diagnosis.services.notifications import notify_firm
 from diagnosis.services.scoring import assessment_score
@@ -43,7 +45,16 @@ def _start_review(assessment: Assessment, locked: Assessment, user: User) -> Non
 def _set_status(assessment: Assessment, status: str, user: User, **data: Any) -> None:
     before = assessment.status
     assessment.status = status
-    assessment.save(update_fields=["status", "validated_at", "validated_by"])
+    assessment.save(
+        update_fields=[
+            "status",
+            "validated_at",
+            "validated_by",
+            "validated_provider",
+            "report_number",
+            "verification_code",
+        ]
+    )
     audit_log(
         f"diagnosis.assessment.{status}",
         actor=user,
@@ -86,7 +97,7 @@ def answer_validate(
         actor=consultant,
         assessment=assessment,
         data={
-            "question": answer.question.code,
+            "question": getattr(answer, "question_code", None) or answer.question.code,
             "answer": {"value": answer.value, "not_applicable": answer.not_applicable},
             "before": _validation_data(previous),
             "after": _validation_data(validation),
@@ -107,28 +118,92 @@ def _validation_data(validation: AnswerValidation | None) -> dict | None:
 
 
 @transaction.atomic
+def answers_confirm(
+    *, assessment: Assessment, consultant: User, answers: list[Answer]
+) -> list[str]:
+    """Confirm, in one step, the given answers that the consultant has not changed.
+
+    Answers with a changed value keep it; answers already confirmed since their last
+    change are left alone. Returns the codes of the answers confirmed now.
+    """
+    locked = _lock(assessment)
+    now = timezone.now()
+    pending = [answer for answer in answers if _needs_confirming(answer)]
+    if not pending:
+        return []
+    AnswerValidation.objects.bulk_create(
+        [
+            AnswerValidation(
+                answer=answer,
+                confirmed=True,
+                validated_by=consultant,
+                validated_at=now,
+            )
+            for answer in pending
+        ],
+        update_conflicts=True,
+        unique_fields=["answer"],
+        update_fields=[
+            "confirmed",
+            "value",
+            "not_applicable",
+            "reason",
+            "validated_by",
+            "validated_at",
+        ],
+    )
+    _start_review(assessment, locked, consultant)
+    codes = [answer.question_code for answer in pending]
+    audit_log(
+        "diagnosis.answers.confirmed",
+        actor=consultant,
+        assessment=assessment,
+        data={"questions": codes},
+    )
+    return codes
+
+
+def _needs_confirming(answer: Answer) -> bool:
+    """No verdict yet, or a confirmation of a value the firm has changed since."""
+    validation = getattr(answer, "validation", None)
+    if validation is None:
+        return True
+    return validation.confirmed and answer.answered_at > validation.validated_at
+
+
+@transaction.atomic
 def review_comment(
-    *, assessment: Assessment, author: User, text: str, is_finding: bool
+    *,
+    assessment: Assessment,
+    author: User,
+    text: str,
+    is_finding: bool = False,
+    question_code: str = "",
 ) -> ReviewComment:
-    """Add a comment (or an overall finding, shown in the signed report)."""
+    """Add a comment, an overall finding (shown in the signed report), or a note on one
+    question (`question_code`), which the firm sees at that question if it is returned."""
     text = text.strip()
     if not text:
         raise ReviewError(_("Write something first."))
+    question_id = None
+    if question_code:
+        question_id = row_ids(assessment.questionnaire).questions.get(question_code)
+        if question_id is None:
+            raise ReviewError(_("There is no question %(code)s.") % {"code": question_code})
     locked = _lock(assessment)
     comment = ReviewComment.objects.create(
         assessment=assessment,
         author=author,
+        question_id=question_id,
         text=text,
-        is_finding=is_finding,
+        is_finding=is_finding and not question_code,
         created_at=timezone.now(),
     )
     _start_review(assessment, locked, author)
-    audit_log(
-        "diagnosis.review.commented",
-        actor=author,
-        assessment=assessment,
-        data={"finding": is_finding, "text": text},
-    )
+    data: dict[str, Any] = {"finding": comment.is_finding, "text": text}
+    if question_code:
+        data["question"] = question_code
+    audit_log("diagnosis.review.commented", actor=author, assessment=assessment, data=data)
     return comment
 
 
@@ -150,7 +225,11 @@ def review_return(*, assessment: Assessment, consultant: User, comment: str) -> 
             )
         )
     ReviewComment.objects.create(
-        assessment=assessment, author=consultant, text=comment.strip(), created_at=timezone.now()
+        assessment=assessment,
+        author=consultant,
+        text=comment.strip(),
+        is_return_reason=True,
+        created_at=timezone.now(),
     )
     _set_status(assessment, Assessment.Status.RETURNED, consultant, comment=comment.strip())
     transaction.on_commit(
@@ -161,10 +240,19 @@ def review_return(*, assessment: Assessment, consultant: User, comment: str) -> 
 
 @transaction.atomic
 def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
-    """Freeze the review: store the validated score card; the report becomes official."""
+    """Freeze the review: store the validated score card; the report becomes official.
+
+    The signed report gets the provider that vouches for it, a report number and a
+    verification code that cannot be guessed, for the public check (report_verify).
+    """
     _lock(assessment)
-    assessment.validated_at = timezone.now()
+    now = timezone.now()
+    assessment.validated_at = now
     assessment.validated_by = consultant
+    assignment = Assignment.objects.filter(firm_id=assessment.firm_id).first()
+    assessment.validated_provider_id = assignment.provider_id if assignment else None
+    assessment.report_number = report_number(assessment.pk, now.year)
+    assessment.verification_code = new_verification_code()
     result = assessment_score(assessment=assessment, kind=ScoreResult.Kind.VALIDATED)
     _set_status(
         assessment,
@@ -175,6 +263,22 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
     )
     transaction.on_commit(lambda: notify_firm(assessment, "assessment-signed-off"))
     return result
+
+
+REPORT_NUMBER_PREFIX = "DD"
+# Crockford's base32: no I, L, O or U, so a code read aloud or retyped is not misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16  # 80 random bits
+
+
+def report_number(assessment_pk: int, year: int) -> str:
+    """The printed number of a signed report, e.g. DD-2026-000042."""
+    return f"{REPORT_NUMBER_PREFIX}-{year}-{assessment_pk:06d}"
+
+
+def new_verification_code() -> str:
+    """A random code of CODE_LENGTH characters (80 bits), stored without separators."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def _self_overall(assessment: Assessment) -> float | None:

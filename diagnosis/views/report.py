@@ -1,14 +1,21 @@
-"""The transformation report: HTML page and PDF download."""
+"""The transformation report: HTML page, PDF download, and the public check of a signed one."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from diagnosis.forms.review import VerificationForm
 from diagnosis.permissions import get_assessment_for_user
+from diagnosis.queries.review import signed_report
 from diagnosis.reports.context import build_report
-from diagnosis.reports.pdf import render_report_pdf
+from diagnosis.reports.pdf import pdf_filename, render_report_pdf
 
 
 @login_required
@@ -33,6 +40,44 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, "diagnosis/report/not_ready.html", {"assessment": assessment}, status=404
         )
     response = HttpResponse(render_report_pdf(built, request), content_type="application/pdf")
-    filename = f"report-{assessment.pk}-{get_language()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    filename = pdf_filename(built, get_language() or settings.LANGUAGE_CODE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+@require_GET
+@never_cache
+def report_verify(request: HttpRequest) -> HttpResponse:
+    """Public: whether a report with this number and code was signed, for which firm and
+    when; nothing else. Checks are counted per client address (VERIFY_CHECKS_PER_HOUR)."""
+    form = VerificationForm(request.GET or None)
+    context: dict = {"form": form, "checked": False}
+    if form.is_bound and form.is_valid():
+        if _over_limit(request):
+            context["limited"] = True
+            return render(request, "diagnosis/report/verify.html", context, status=429)
+        context["checked"] = True
+        context["facts"] = signed_report(form.cleaned_data["number"], form.cleaned_data["code"])
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "diagnosis/report/verify.html", context, status=status)
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """Count one check for the client's address in the current hour; True past the limit."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"report-verify:{_client_address(request)}:{hour}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        count = 1
+    return count > settings.VERIFY_CHECKS_PER_HOUR
+
+
+def _client_address(request: HttpRequest) -> str:
+    """The client's address; behind PROXY_COUNT proxies, from X-Forwarded-For."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]

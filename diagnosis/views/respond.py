@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.answers import AnswerForm, GoalForm
 from diagnosis.forms.sections import QuestionItem, section_items
+from diagnosis.models import Assessment
 from diagnosis.permissions import get_assessment_for_user
 from diagnosis.queries.assessments import assessment_state, section_fingerprint
 from diagnosis.services.assessments import (
@@ -50,6 +51,8 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     if not assessment.is_open or not access.is_member:
         return redirect("report", pk)
+    if assessment.status == Assessment.Status.RETURNED:  # its first page says why
+        return redirect(_section_url(pk, assessment.questionnaire.definition.dimensions[0].code))
     question = assessment_state(assessment).first_unanswered()
     if question is None:
         return redirect("submit", pk)
@@ -64,6 +67,7 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     dimension = _dimension_or_404(assessment.questionnaire.definition, code)
     key = ("section", code, access, assessment.firm.name, *section_fingerprint(assessment, code))
+    key += (assessment.submitted_at,)  # each review round's feedback is fixed while returned
     return cached_page(
         request,
         key,
@@ -283,7 +287,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.is_open:
         return redirect("report", pk)
     state = assessment_state(assessment)
-    if write:
+    problems = submission_problems(state)
+    # A complete assessment is submitted only once the firm confirmed it on this page.
+    confirming = write and not problems and request.POST.get("confirmed") != "yes"
+    if write and not confirming:
         try:
             assessment_submit(assessment=assessment, user=request.user)
         except AssessmentError as error:
@@ -295,9 +302,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "assessment": assessment,
         "state": state,
-        "problems": submission_problems(state),
+        "problems": problems,
         "missing": missing,
         "missing_targets": [state.definition.dimension(c) for c in state.missing_targets()],
         "writable": access.is_member,
+        "confirming": confirming,
     }
-    return render(request, "diagnosis/respond/submit.html", context, status=400 if write else 200)
+    status = 400 if write and not confirming else 200
+    return render(request, "diagnosis/respond/submit.html", context, status=status)

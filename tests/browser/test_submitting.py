@@ -1,4 +1,5 @@
-"""Submitting from the browser: refused with a list of what is missing, then accepted."""
+"""Submitting from the browser: refused with a list of what is missing, then accepted once
+confirmed."""
 
 import re
 
@@ -42,6 +43,10 @@ def test_it_submits_once_the_last_answer_is_given_and_opens_the_report(
     expect(page.get_by_test_id("missing")).to_have_count(0)
 
     page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("confirm-submit-box")).to_be_visible()
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.DRAFT  # not before the firm confirms
+    page.get_by_test_id("confirm-submit").click()
 
     expect(page).to_have_url(re.compile(rf"/assessments/{assessment.pk}/report/$"))
     expect(page.get_by_test_id("level")).to_be_visible()

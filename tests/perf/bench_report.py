@@ -82,7 +82,7 @@ def two_submitted_assessments(client):
 def submit(client, assessment) -> None:
     from django.urls import reverse
 
-    response = client.post(reverse("submit", args=[assessment.pk]))
+    response = client.post(reverse("submit", args=[assessment.pk]), {"confirmed": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
 
 

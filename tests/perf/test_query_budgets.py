@@ -145,11 +145,11 @@ def test_it_shows_a_report_with_progress_within_the_query_budget(
     client, assessment, django_assert_max_num_queries
 ):
     answer_everything(client, assessment, seed=1, high=False)
-    client.post(reverse("submit", args=[assessment.pk]))
+    client.post(reverse("submit", args=[assessment.pk]), {"confirmed": "yes"})
     client.post(reverse("assessment_new"))
     second = Assessment.objects.get(previous=assessment)
     answer_everything(client, second, seed=2)
-    client.post(reverse("submit", args=[second.pk]))
+    client.post(reverse("submit", args=[second.pk]), {"confirmed": "yes"})
     url = reverse("report", args=[second.pk])
     client.get(url)
     with django_assert_max_num_queries(REPORT_BUDGET):

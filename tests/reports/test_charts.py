@@ -1,4 +1,6 @@
-from diagnosis.reports.charts import Series, bar_svg, radar_svg
+import re
+
+from diagnosis.reports.charts import TEXT_SIZE, Series, bar_svg, radar_svg, text_width, wrap
 
 
 def test_it_escapes_labels_in_the_radar():
@@ -25,3 +27,59 @@ def test_it_skips_missing_values_in_bars():
 def test_it_uses_no_inline_style_or_script():
     svg = radar_svg(["a", "b", "c"], [Series("s", (1, 2, 3))]) + bar_svg(["a"], [Series("s", (5,))])
     assert "style=" not in svg and "<script" not in svg
+
+
+LONG = [
+    "Strategy and organisation",
+    "Talent and skills",
+    "Equipment digitalisation and automation",
+    "Networks, cloud and industrial-internet platforms",
+    "Production operations",
+    "Supply chain and collaboration",
+    "Data and intelligence",
+    "Cybersecurity and safe production",
+    "Green and energy management",
+    "Business outcomes",
+]
+
+
+def view_box(svg: str) -> tuple[float, float, float, float]:
+    left, top, width, height = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    return left, top, left + width, top + height
+
+
+def test_it_wraps_long_names_without_losing_a_word():
+    lines = wrap("Networks, cloud and industrial-internet platforms")
+    assert len(lines) > 1
+    assert " ".join(lines) == "Networks, cloud and industrial-internet platforms"
+    assert all(text_width(line) <= 10 * TEXT_SIZE for line in lines if " " in line)
+    assert (
+        "".join(wrap("网络、云与工业互联网平台和一个更长的名字"))
+        == "网络、云与工业互联网平台和一个更长的名字"
+    )
+
+
+def test_it_keeps_every_label_inside_the_drawing():
+    for svg in (
+        radar_svg(LONG, [Series("s", (50,) * 10)]),
+        bar_svg(LONG, [Series("s", (50,) * 10)]),
+    ):
+        left, top, right, bottom = view_box(svg)
+        for anchor, x, y, text in _lines(svg):
+            width = text_width(text)
+            start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+            assert left <= start and start + width <= right, text
+            assert top <= y - TEXT_SIZE and y <= bottom, text
+
+
+def _lines(svg: str) -> list[tuple[str, float, float, str]]:
+    found = []
+    for anchor, spans in re.findall(r'<text text-anchor="(\w+)"[^>]*>(.*?)</text>', svg):
+        for x, y, text in re.findall(r'<tspan x="([-\d.]+)" y="([-\d.]+)">([^<]*)</tspan>', spans):
+            found.append((anchor, float(x), float(y), text))
+    return found
+
+
+def test_it_writes_every_text_at_the_small_text_size():
+    svg = radar_svg(LONG, [Series("s", (50,) * 10)]) + bar_svg(LONG, [Series("s", (50,) * 10)])
+    assert re.findall(r'font-size="(\d+)"', svg) == [str(TEXT_SIZE), str(TEXT_SIZE)]

@@ -132,3 +132,62 @@ def test_it_offers_no_way_to_change_the_audit_trail(submitted):
         AuditEntry.objects.all().delete()
     with pytest.raises(PermissionError):
         AuditEntry.objects.update(action="x")
+
+
+def test_it_confirms_unchanged_answers_and_keeps_changed_ones(submitted, consultant):
+    from django.db.models import F
+
+    changed = answer(submitted, "EQP-01")
+    review.answer_validate(
+        assessment=submitted,
+        answer=changed,
+        consultant=consultant,
+        confirmed=False,
+        value=1,
+        reason="只有一台数控机床",
+    )
+    answers = list(
+        Answer.objects.filter(assessment=submitted, question__code__startswith="EQP-0")
+        .select_related("validation")
+        .annotate(question_code=F("question__code"))
+    )
+    confirmed = review.answers_confirm(assessment=submitted, consultant=consultant, answers=answers)
+    assert "EQP-01" not in confirmed and len(confirmed) == len(answers) - 1
+    assert answer(submitted, "EQP-01").validation.value == 1
+    entry = AuditEntry.objects.get(action="diagnosis.answers.confirmed")
+    assert entry.data["questions"] == confirmed
+    assert (
+        review.answers_confirm(assessment=submitted, consultant=consultant, answers=answers[1:2])
+        == []
+    )  # already confirmed since the last change
+
+
+def test_it_adds_a_note_on_a_question(submitted, consultant):
+    note = review.review_comment(
+        assessment=submitted, author=consultant, text="请补充", question_code="SEC-02"
+    )
+    assert note.question.code == "SEC-02" and not note.is_finding
+    with pytest.raises(review.ReviewError):
+        review.review_comment(
+            assessment=submitted, author=consultant, text="x", question_code="NOPE-9"
+        )
+
+
+def test_it_marks_the_reason_for_returning(submitted, consultant):
+    review.review_comment(assessment=submitted, author=consultant, text="一般意见")
+    review.review_return(assessment=submitted, consultant=consultant, comment="请复核")
+    reasons = submitted.comments.filter(is_return_reason=True)
+    assert [c.text for c in reasons] == ["请复核"]
+
+
+def test_it_numbers_signed_reports_with_a_code_that_cannot_be_guessed(
+    submitted, consultant, provider
+):
+    review.review_sign_off(assessment=submitted, consultant=consultant)
+    submitted.refresh_from_db()
+    assert submitted.report_number == f"DD-{submitted.validated_at.year}-{submitted.pk:06d}"
+    assert submitted.validated_provider == provider
+    codes = {review.new_verification_code() for _ in range(200)}
+    assert len(codes) == 200  # 80 random bits each
+    assert all(len(code) == 16 and set(code) <= set(review.CODE_ALPHABET) for code in codes)
+    assert len(submitted.verification_code) == 16

@@ -639,7 +639,8 @@ def test_it_escapes_what_users_write_in_the_section_page_and_the_report(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
     assert "=cmd|&#x27; /C calc&#x27;!A0" in section
 
-    assert client.post(reverse("submit", args=[assessment.pk])).status_code == 302
+    submitted = client.post(reverse("submit", args=[assessment.pk]), {"confirmed": "yes"})
+    assert submitted.status_code == 302
     report = client.get(reverse("report", args=[assessment.pk]))
     assert report.status_code == 200
     html = report.content.decode()
@@ -647,7 +648,8 @@ def test_it_escapes_what_users_write_in_the_section_page_and_the_report(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
     client.force_login(consultant)  # the review screen shows the note
-    review = client.get(reverse("review", args=[assessment.pk])).content.decode()
+    url = reverse("review_dimension", args=[assessment.pk, SECTION])
+    review = client.get(url).content.decode()
     assert SCRIPT not in review and FORMULA not in review
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in review
     assert "=cmd|&#x27; /C calc&#x27;!A0" in review

@@ -1,8 +1,11 @@
+import dataclasses
 import io
+from urllib.parse import quote
 
 import pypdf
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from diagnosis.models import Assessment, Firm
 from diagnosis.services import review
@@ -47,7 +50,25 @@ def test_it_shows_consultants_consistency_warnings_in_full(client, consultant, s
         pytest.skip("the seeded answers raise no consistency warning")
     client.force_login(consultant)
     page = client.get(reverse("report", args=[submitted.pk])).content.decode()
-    assert result.card["warnings"][0]["code"] in page
+    warning = result.card["warnings"][0]
+    block = page[page.index('data-testid="warnings"') :]
+    assert warning["message"]["zh-hans"] in block
+    definition = submitted.questionnaire.definition
+    for code in warning["questions"]:
+        assert f"{code} {definition.questions[code].text.get('zh-hans')}" in block
+    assert warning["code"] not in page
+
+
+def test_it_names_the_questions_not_only_their_codes_for_the_firm(client, respondent, submitted):
+    result = submitted.results.get()
+    if not result.card["warnings"]:
+        pytest.skip("the seeded answers raise no consistency warning")
+    client.force_login(respondent)
+    page = client.get(reverse("report", args=[submitted.pk])).content.decode()
+    block = page[page.index('data-testid="warnings"') :]
+    code = result.card["warnings"][0]["questions"][0]
+    text = submitted.questionnaire.definition.questions[code].text.get("zh-hans")
+    assert f"{code} {text}" in block
 
 
 def test_it_shows_progress_since_the_previous_assessment(client, respondent, submitted, firm):
@@ -70,6 +91,9 @@ def test_it_renders_a_pdf_with_the_firm_name_and_level(client, respondent, submi
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert submitted.firm.name.replace(" ", "") in text
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert quote(submitted.firm.name) in disposition  # RFC 5987: filename*=utf-8''…
     level = submitted.questionnaire.definition.levels[submitted.results.get().level - 1]
     assert level.name.get(language).replace(" ", "") in text
 
@@ -108,3 +132,108 @@ def test_it_shows_validated_against_self_assessed_after_sign_off(client, respond
     assert 'data-testid="change-STR-01"' in page
     assert "no written plan" in page
     assert Assessment.objects.get(pk=submitted.pk).status == "validated"
+
+
+def test_it_states_the_index_and_names_each_limiting_dimension_once(submitted):
+    from diagnosis.reports.context import explain_level
+    from diagnosis.scoring import ScoreCard
+    from diagnosis.scoring.card import Limit
+
+    definition = submitted.questionnaire.definition
+    card = ScoreCard.from_dict(submitted.results.get().card)
+    limits = (
+        Limit(3, "critical_floor", "SEC", 35.0, 30.0),
+        Limit(3, "dimension", "SEC", 40.0, 30.0),
+        Limit(3, "critical_floor", "DAT", 35.0, 20.0),
+    )
+    card = dataclasses.replace(card, level=2, uncapped_level=3, overall=55.1, limiting=limits)
+    with translation.override("en"):
+        sentences = explain_level(card, definition)
+    assert sentences[0] == "Your overall index is 55.1: level Standardised."
+    security = [s for s in sentences if "Cybersecurity" in s]
+    assert security == [
+        "To reach Integrated, Cybersecurity and safe production needs at least 40; it is at 30.0."
+    ]
+    assert sum("Data and intelligence" in s for s in sentences) == 1
+
+
+def test_it_keeps_at_most_five_actions_for_now_in_priority_order(submitted):
+    from diagnosis.reports.context import NOW_AT_MOST, _roadmap
+    from diagnosis.scoring import ScoreCard
+    from diagnosis.scoring.definition import Horizon, Text
+
+    card = ScoreCard.from_dict(submitted.results.get().card)
+    base = card.recommendations[0]
+    now = [
+        dataclasses.replace(
+            base, horizon=Horizon.NOW, priority_rank=rank, title=Text(f"现{rank}", "")
+        )
+        for rank in range(1, 9)
+    ]
+    later = dataclasses.replace(base, horizon=Horizon.NEXT, title=Text("下一步", ""))
+    card = dataclasses.replace(card, recommendations=(*now, later))
+    groups = _roadmap(card, submitted.questionnaire.definition)
+    roadmap = {key: [entry["recommendation"] for entry in items] for key, _t, items in groups}
+    assert roadmap["now"] == now[:NOW_AT_MOST]
+    assert roadmap["next"] == [*now[NOW_AT_MOST:], later]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh-hans", "问卷第 1 版"), ("en", "Questionnaire version 1")]
+)
+def test_it_reads_versions_as_words(client, respondent, submitted, language, words):
+    client.cookies["django_language"] = language
+    client.force_login(respondent)
+    page = client.get(reverse("report", args=[submitted.pk])).content.decode()
+    assert words in page
+    assert "smart-manufacturing@1" not in page
+
+
+def test_it_prints_the_provider_number_and_code_on_a_signed_report(
+    client, respondent, consultant, submitted
+):
+    review.review_sign_off(assessment=submitted, consultant=consultant)
+    submitted.refresh_from_db()
+    client.force_login(respondent)
+    page = client.get(reverse("report", args=[submitted.pk])).content.decode()
+    code = submitted.verification_code
+    grouped = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    assert submitted.report_number in page and grouped in page
+    text = pdf_text(client.get(reverse("report_pdf", args=[submitted.pk])).content)
+    for printed in ("示范诊断服务商", submitted.report_number, grouped, reverse("report_verify")):
+        assert printed in text
+
+
+def test_it_says_signed_off_and_offers_no_submission_afterwards(
+    client, respondent, consultant, submitted
+):
+    answer = submitted.answers.get(question__code="STR-01")
+    review.answer_validate(
+        assessment=submitted,
+        answer=answer,
+        consultant=consultant,
+        confirmed=False,
+        value=0,
+        reason="没有书面规划",
+    )
+    review.review_sign_off(assessment=submitted, consultant=consultant)
+    client.force_login(respondent)
+    page = client.get(reverse("section", args=[submitted.pk, "STR"])).content.decode()
+    assert "已签发" in page
+    assert reverse("submit", args=[submitted.pk]) not in page
+    note = page[page.index('data-testid="consultant-note-STR-01"') :]
+    assert "0 · " in note[:400] and "没有书面规划" in note[:600]
+    firm = client.get(reverse("firm_detail")).content.decode()
+    assert "已签发" in firm
+
+
+def test_it_promises_no_consultant_who_does_not_exist(client, respondent, submitted):
+    from diagnosis.models import Assignment
+
+    result = submitted.results.get()
+    if not result.card["warnings"]:
+        pytest.skip("the seeded answers raise no consistency warning")
+    Assignment.objects.filter(firm=submitted.firm).delete()
+    client.force_login(respondent)
+    page = client.get(reverse("report", args=[submitted.pk])).content.decode()
+    assert "您的诊断顾问" not in page

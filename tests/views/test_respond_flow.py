@@ -124,7 +124,7 @@ def test_it_refuses_to_submit_while_incomplete(client, started):
 
 def test_it_submits_a_complete_assessment_and_shows_the_report(client, started):
     answer_everything(client, started)
-    response = client.post(reverse("submit", args=[started.pk]))
+    response = client.post(reverse("submit", args=[started.pk]), {"confirmed": "yes"})
     assert response.status_code == 302
     started.refresh_from_db()
     assert started.status == "submitted"
@@ -137,7 +137,7 @@ def test_it_submits_a_complete_assessment_and_shows_the_report(client, started):
 
 def test_it_keeps_a_submitted_assessment_read_only(client, started):
     answer_everything(client, started, high=True)
-    client.post(reverse("submit", args=[started.pk]))
+    client.post(reverse("submit", args=[started.pk]), {"confirmed": "yes"})
     client.cookies["django_language"] = "en"
     response = client.post(
         reverse("answer_autosave", args=[started.pk, "STR-01"]),
@@ -150,7 +150,20 @@ def test_it_keeps_a_submitted_assessment_read_only(client, started):
 
 def test_it_downloads_the_report_pdf(client, started):
     answer_everything(client, started)
-    client.post(reverse("submit", args=[started.pk]))
+    client.post(reverse("submit", args=[started.pk]), {"confirmed": "yes"})
     response = client.get(reverse("report_pdf", args=[started.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_it_asks_for_confirmation_before_submitting(client, started):
+    answer_everything(client, started)
+    response = client.post(reverse("submit", args=[started.pk]))
+    assert response.status_code == 200
+    assert 'data-testid="confirm-submit"' in response.content.decode()
+    started.refresh_from_db()
+    assert started.status == "draft"
+    response = client.post(reverse("submit", args=[started.pk]), {"confirmed": "yes"})
+    assert response.status_code == 302
+    started.refresh_from_db()
+    assert started.status == "submitted"

@@ -107,7 +107,10 @@ class Command(BaseCommand):
         review.review_sign_off(assessment=past, consultant=consultant)
         year_ago = timezone.now() - timedelta(days=365)
         Assessment.objects.filter(pk=past.pk).update(
-            created_at=year_ago - timedelta(days=7), submitted_at=year_ago, validated_at=year_ago
+            created_at=year_ago - timedelta(days=7),
+            submitted_at=year_ago,
+            validated_at=year_ago,
+            report_number=review.report_number(past.pk, year_ago.year),
         )
         peer, _ = Firm.objects.get_or_create(
             credit_code=PEER_FIRM_CODE,
