@@ -131,6 +131,8 @@ def test_it_breaks_no_rule_on_the_other_pages(
     errors.append(watched(review))
     review.goto("/review/")
     review.goto(f"/review/{submitted.pk}/")
+    expect(review.get_by_test_id("review-scores")).to_be_visible()
+    review.goto(f"/review/{submitted.pk}/dimensions/STR/")
     expect(review.get_by_test_id("review-STR-01")).to_be_visible()
 
     assert violations([text for collected in errors for text in collected]) == []
