@@ -1,14 +1,17 @@
 """Shared fixtures: the bundled questionnaire and named personas."""
 
+import copy
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import caches
 
+from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import Assignment, Membership, Provider, ProviderMembership
 from diagnosis.services.assessments import assessment_start, assessment_submit
-from diagnosis.services.questionnaires import questionnaire_load
+from diagnosis.services.questionnaires import questionnaire_store
 from diagnosis.views.pagecache import PAGES
 from tests.answering import fill
 from tests.factories import make_firm, make_member, make_user
@@ -42,10 +45,18 @@ def fresh_page_cache():
     caches[PAGES].clear()
 
 
+@pytest.fixture(scope="session")
+def bundled_data() -> dict[str, Any]:
+    """The bundled questionnaire file's mapping, read once per test process: reading the YAML
+    costs more than storing it, and hundreds of tests store it."""
+    return read_definition_data(BUNDLED)
+
+
 @pytest.fixture
-def questionnaire(db):
+def questionnaire(db, bundled_data):
     """The bundled questionnaire, loaded and published."""
-    return questionnaire_load(path=BUNDLED, publish=True).version
+    data = copy.deepcopy(bundled_data)  # a test may change what it was given
+    return questionnaire_store(data=data, source=BUNDLED.name, publish=True).version
 
 
 @pytest.fixture

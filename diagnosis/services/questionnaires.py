@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,6 @@ class LoadResult:
     changed: bool
 
 
-@transaction.atomic
 def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult:
     """Validate a definition file and store it; loading the same content again changes nothing.
 
@@ -31,7 +31,14 @@ def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult
     content of a published version would change.
     """
     data = read_definition_data(path)
-    definition = parse_definition(data, source=Path(path).name)
+    return questionnaire_store(data=data, source=Path(path).name, publish=publish)
+
+
+@transaction.atomic
+def questionnaire_store(*, data: dict[str, Any], source: str, publish: bool = False) -> LoadResult:
+    """Validate a definition file's mapping (named source in errors) and store it, as
+    questionnaire_load does with the file."""
+    definition = parse_definition(data, source=source)
     checksum = definition_checksum(data)
     version = (
         QuestionnaireVersion.objects.select_for_update()

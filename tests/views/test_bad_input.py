@@ -30,7 +30,6 @@ from diagnosis.models import (
     Membership,
 )
 from diagnosis.scoring.definition import QuestionSpec, QuestionType
-from diagnosis.services import questionnaires as questionnaire_services
 from diagnosis.services.assessments import (
     AnswerEntry,
     answers_save,
@@ -44,7 +43,6 @@ from tests.matrix_world import (
     EVIDENCE_CODE,
     PDF_BYTES,
     answer_completely,
-    cached_definition_data,
 )
 
 FEW = settings(
@@ -112,12 +110,11 @@ BAD_REVISION = st.one_of(LETTERS, st.integers(max_value=-1).map(str), st.just("1
 
 # ------------------------------------------------------------------ fixtures and helpers
 @pytest.fixture(autouse=True)
-def quick_and_private(settings, tmp_path, monkeypatch) -> None:
-    """Evidence goes to a temporary directory; a cheap hasher and the questionnaire file
-    parsed once keep each test's setup short (autouse fixtures run first)."""
+def quick_and_private(settings, tmp_path) -> None:
+    """Evidence goes to a temporary directory; a cheap hasher keeps each test's setup short
+    (autouse fixtures run first)."""
     settings.MEDIA_ROOT = tmp_path
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(questionnaire_services, "read_definition_data", cached_definition_data)
 
 
 @dataclass(frozen=True)
