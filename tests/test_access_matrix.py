@@ -78,6 +78,7 @@ class Row:
 
     def expected(self, method: str, persona: str) -> int | str:
         statuses = self.get if method == "get" else self.post
+        assert statuses is not None, f"{method} is not tried"
         return statuses[PERSONAS.index(persona)]
 
 

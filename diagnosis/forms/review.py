@@ -20,7 +20,7 @@ class ValidationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
-    def __init__(self, question: QuestionSpec, **kwargs):
+    def __init__(self, question: QuestionSpec, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"v-{question.code}")
         super().__init__(**kwargs)
         self.question = question
@@ -32,8 +32,9 @@ class ValidationForm(forms.Form):
     def clean_value(self) -> Any:
         return clean_answer(self.question, self.cleaned_data.get("value"))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") != "change":
             return data
         if not (data.get("reason") or "").strip():

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnosis.definitions.loader import definition_checksum, parse_definition, read_definition_data
-from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion
+from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion, User
 from diagnosis.scoring.definition import Definition
 from diagnosis.services.audit import audit_log
 
@@ -115,7 +115,9 @@ def _store_rows(version: QuestionnaireVersion, definition: Definition) -> None:
 
 
 @transaction.atomic
-def questionnaire_publish(*, version: QuestionnaireVersion, actor=None) -> QuestionnaireVersion:
+def questionnaire_publish(
+    *, version: QuestionnaireVersion, actor: User | None = None
+) -> QuestionnaireVersion:
     """Publish a draft version; earlier published versions of the same code are retired."""
     QuestionnaireVersion.objects.filter(
         code=version.code, status=QuestionnaireVersion.Status.PUBLISHED, version__lt=version.version

@@ -1,11 +1,12 @@
 """The transformation report: HTML page and PDF download."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.permissions import get_assessment_for_user
 from diagnosis.reports.context import build_report
 from diagnosis.reports.pdf import render_report_pdf
@@ -13,7 +14,7 @@ from diagnosis.reports.pdf import render_report_pdf
 
 @login_required
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     built = build_report(assessment, access)
     if built is None:
@@ -25,7 +26,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     built = build_report(assessment, access)
     if built is None:

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.review import CommentForm, DecisionForm, ValidationForm
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import AuditEntry
 from diagnosis.permissions import get_assessment_for_user, get_review_for_user, review_queue_for
 from diagnosis.queries.assessments import assessment_state
@@ -18,7 +19,7 @@ from diagnosis.services import review as review_services
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = review_queue_for(request.user)
     status = request.GET.get("status", "")
     counts = queue_counts(assessments)
@@ -36,7 +37,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
     sections = review_rows(state)
@@ -60,7 +61,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def review_answer(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
     question = state.definition.questions.get(code)
@@ -88,7 +89,7 @@ def _review_url(pk: int) -> str:
 
 @login_required
 @require_POST
-def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def review_comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -105,7 +106,7 @@ def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = get_review_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -128,7 +129,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, _access = get_assessment_for_user(request.user, pk)
     entries = AuditEntry.objects.filter(assessment=assessment).select_related("actor")
     return render(

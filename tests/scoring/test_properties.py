@@ -124,7 +124,7 @@ def questions(
     question = draw(st.sampled_from(QUESTION_KINDS).flatmap(lambda kind: kind(code)))
     triggers = [q for q in earlier if q.type in (QuestionType.LEVEL, QuestionType.CHOICE)]
     depends_on = None
-    if triggers and draw(st.booleans()):
+    if bool(triggers) and draw(st.booleans()):
         trigger = draw(st.sampled_from(triggers))
         values = draw(
             st.lists(st.sampled_from([o.value for o in trigger.options]), min_size=1, unique=True)
@@ -330,7 +330,7 @@ def test_it_never_lowers_a_dimension_when_one_answer_scores_higher(data):
     answers = data.draw(answer_sets(definition))
     low, high = sorted(
         (data.draw(valid_values(question)) for _ in range(2)),
-        key=lambda value: question_score(question, value),
+        key=lambda value: question_score(question, value) or 0.0,  # valid: never None
     )
     before = score(definition, answers | {question.code: AnswerInput(question.code, low)})
     after = score(definition, answers | {question.code: AnswerInput(question.code, high)})
