@@ -48,7 +48,7 @@ def fresh_page_cache():
 @pytest.fixture(scope="session")
 def bundled_data() -> dict[str, Any]:
     """The bundled questionnaire file's mapping, read once per test process: reading the YAML
-    costs more than storing it, and hundreds of tests store it."""
+    costs more than storing it, and some 120 tests store it."""
     return read_definition_data(BUNDLED)
 
 
