@@ -25,8 +25,12 @@ db: $(INSTALLED)
 	$(PY) manage.py load_questionnaire --publish diagnosis/definitions/smart-manufacturing-v1.yaml
 	$(PY) manage.py seed_demo
 
+# One pytest-xdist worker per core, each with its own test database; TEST_WORKERS=0 runs
+# the suite in this process (easier to debug).
+TEST_WORKERS ?= auto
+
 test: $(INSTALLED)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: db
 	@set -e; for script in tests/perf/bench_*.py; do echo "== $$script"; $(PY) $$script; done
@@ -35,6 +39,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --no-input
+	$(VENV)/bin/mypy
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -34,26 +36,26 @@ class FirmAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class ReadOnlyWhenPublishedMixin:
+class ReadOnlyWhenPublishedMixin(BaseModelAdmin):
     """Published questionnaire content cannot be edited: a new version is a new file."""
 
-    def _published(self, obj) -> bool:
+    def _published(self, obj: Model) -> bool:
         version = getattr(obj, "questionnaire", obj)
         if hasattr(obj, "question"):
             version = obj.question.questionnaire
         return version is not None and getattr(version, "status", "draft") != "draft"
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if obj is not None and self._published(obj):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if obj is not None and self._published(obj):
             return False
         return super().has_delete_permission(request, obj)
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -100,10 +102,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

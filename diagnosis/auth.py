@@ -6,8 +6,10 @@ reads the roles every page's navigation shows. Authentication itself is Django's
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import backends
+from django.contrib.auth.models import AnonymousUser
 
 from diagnosis.models import DistrictOfficer, Membership, ProviderMembership, User
 from diagnosis.queries.rows import Part, RowQuery
@@ -40,7 +42,7 @@ _USER_WITH_ROLES = RowQuery(
 
 
 class ModelBackend(backends.ModelBackend):
-    def get_user(self, user_id) -> User | None:
+    def get_user(self, user_id: Any) -> User | None:
         """The active user with this id, with `roles` set; None for anyone else."""
         try:
             row = _USER_WITH_ROLES.fetch([int(user_id)])
@@ -53,18 +55,24 @@ class ModelBackend(backends.ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
-def roles_of(user: User) -> Roles:
+def roles_of(user: User | AnonymousUser) -> Roles:
     """The user's roles: as read with the user, or in one small statement if they weren't."""
     if not user.is_authenticated:
         return Roles()
     roles = getattr(user, "roles", None)
     if roles is None:
         row = _USER_WITH_ROLES.fetch([user.pk])  # None if the user was deleted meanwhile
-        roles = user.roles = _roles(user, *(row[1:] if row else (False,) * len(_ROLE_COLUMNS)))
+        roles = user.roles = _roles(user, *(row[1:] if row else (False,) * len(_ROLE_COLUMNS)))  # type: ignore[attr-defined]
     return roles
 
 
-def _roles(user: User, has_firm, consultant, manager, district_officer=False) -> Roles:
+def _roles(
+    user: User,
+    has_firm: object,
+    consultant: object,
+    manager: object,
+    district_officer: object = False,
+) -> Roles:
     return Roles(
         has_firm=bool(has_firm),
         is_consultant=bool(consultant),

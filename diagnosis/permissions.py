@@ -6,6 +6,7 @@ revealed); a user who may see but not change gets 403.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
@@ -24,6 +25,19 @@ from diagnosis.models import (
     User,
 )
 from diagnosis.queries.rows import Part, RowQuery
+
+if TYPE_CHECKING:
+
+    class RelatedAssessment(Assessment):
+        """An assessment as `assessments_visible_to` annotates it (and `_as_member` sets)."""
+
+        is_member: bool
+        is_owner: bool
+        is_consultant: bool
+        is_manager: bool
+
+else:
+    RelatedAssessment = Assessment
 
 
 @dataclass(frozen=True)
@@ -138,7 +152,7 @@ _MEMBER = RowQuery(
 )
 
 
-def _as_member(user: User, pk: int) -> Assessment | None:
+def _as_member(user: User, pk: int) -> RelatedAssessment | None:
     """The assessment if the user answers for its firm: the common case, in one statement
     (it runs on every respondent request; see queries/rows.py)."""
     row = _MEMBER.fetch([pk, user.pk])
@@ -153,15 +167,16 @@ def _as_member(user: User, pk: int) -> Assessment | None:
     return assessment
 
 
-def _as_staff(user: User, pk: int) -> Assessment | None:
+def _as_staff(user: User, pk: int) -> RelatedAssessment | None:
     """The assessment if a consultant, provider manager or administrator may see it."""
-    return (
+    assessment = (
         assessments_visible_to(user)
         .select_related("firm", "questionnaire")
         .defer("questionnaire__snapshot")
         .filter(pk=pk)
         .first()
     )
+    return cast(RelatedAssessment | None, assessment)
 
 
 def get_review_for_user(user: User, pk: int) -> Assessment:

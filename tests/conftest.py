@@ -1,15 +1,18 @@
 """Shared fixtures: the bundled questionnaire and named personas."""
 
+import copy
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import caches
 from django.db import connections
 
+from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import Assignment, Membership, Provider, ProviderMembership
 from diagnosis.services.assessments import assessment_start, assessment_submit
-from diagnosis.services.questionnaires import questionnaire_load
+from diagnosis.services.questionnaires import questionnaire_store
 from diagnosis.views.pagecache import PAGES
 from tests.answering import fill
 from tests.factories import make_district_officer, make_firm, make_member, make_user
@@ -56,16 +59,26 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
 def database_outage(transactional_db):
     """`with database_outage():` the test database is really unreachable (tests/outage.py)."""
     return cut_off_database
+
+
 @pytest.fixture(autouse=True)
 def fresh_default_cache():
     """Counters kept in the default cache (checks on /verify/) start from zero."""
     caches["default"].clear()
 
 
+@pytest.fixture(scope="session")
+def bundled_data() -> dict[str, Any]:
+    """The bundled questionnaire file's mapping, read once per test process: reading the YAML
+    costs more than storing it, and some 120 tests store it."""
+    return read_definition_data(BUNDLED)
+
+
 @pytest.fixture
-def questionnaire(db):
+def questionnaire(db, bundled_data):
     """The bundled questionnaire, loaded and published."""
-    return questionnaire_load(path=BUNDLED, publish=True).version
+    data = copy.deepcopy(bundled_data)  # a test may change what it was given
+    return questionnaire_store(data=data, source=BUNDLED.name, publish=True).version
 
 
 @pytest.fixture

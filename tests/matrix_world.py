@@ -13,15 +13,16 @@ same people, firms, provider and assignment. For firm A it builds:
 """
 
 import copy
-import functools
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from diagnosis.answers import clean_answer
-from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import (
     Assessment,
     Assignment,
@@ -47,7 +48,7 @@ from diagnosis.services.assessments import (
 )
 from diagnosis.services.outreach import invitation_token
 from diagnosis.services.population import population_import_check, population_import_upload
-from diagnosis.services.questionnaires import questionnaire_load
+from diagnosis.services.questionnaires import questionnaire_store
 from tests.answering import sample_value
 from tests.factories import (
     make_district_officer,
@@ -93,6 +94,7 @@ class World:
     population_entry: PopulationFirm
     population_import: PopulationImport
     population_token: str
+    sessions: dict[str, str]  # persona → session key of a login made once for the module
 
     @property
     def definition(self) -> Definition:
@@ -152,8 +154,10 @@ def _personas() -> tuple[dict[str, User], Firm]:
     return users, firm
 
 
-def build_world() -> World:
-    questionnaire = questionnaire_load(path=BUNDLED, publish=True).version
+def build_world(bundled_data: dict[str, Any]) -> World:
+    """Build the world with the bundled questionnaire (its file's mapping, bundled_data)."""
+    data = copy.deepcopy(bundled_data)
+    questionnaire = questionnaire_store(data=data, source=BUNDLED.name, publish=True).version
     users, firm = _personas()
     owner = users["respondent"]
     submitted = assessment_start(firm=firm, user=owner)
@@ -187,15 +191,16 @@ def build_world() -> World:
         population_entry=population_entry,
         population_import=population_import,
         population_token=invitation_token(invited),
+        sessions=_logged_in_sessions(users),
     )
 
 
-@functools.cache
-def _definition_data(path: str) -> dict:
-    return read_definition_data(path)
-
-
-def cached_definition_data(path) -> dict:
-    """read_definition_data, parsed once per process: the bundled YAML takes about half a
-    second to parse, which the `questionnaire` fixture would pay in every test."""
-    return copy.deepcopy(_definition_data(str(path)))
+def _logged_in_sessions(users: dict[str, User]) -> dict[str, str]:
+    """A session key per persona: Client.force_login with django-axes' bookkeeping costs
+    about 30 ms, once per persona instead of once per request of the matrix."""
+    sessions = {}
+    for persona, user in users.items():
+        client = Client()
+        client.force_login(user)
+        sessions[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions

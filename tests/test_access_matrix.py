@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -78,6 +79,7 @@ class Row:
 
     def expected(self, method: str, persona: str) -> int | str:
         statuses = self.get if method == "get" else self.post
+        assert statuses is not None, f"{method} is not tried"
         return statuses[PERSONAS.index(persona)]
 
 
@@ -332,7 +334,7 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+def world(django_db_setup, django_db_blocker, tmp_path_factory, bundled_data) -> Iterator[World]:
     """Firm A's objects, built once for the module in a transaction rolled back at its end
     (like Django's TestCase.setUpTestData); each test's `db` runs in a savepoint inside it.
 
@@ -346,7 +348,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         ),
         transaction.atomic(),
     ):
-        yield build_world()
+        yield build_world(bundled_data)
         transaction.set_rollback(True)
 
 
@@ -355,7 +357,7 @@ def test_it_answers_each_persona_as_the_design_says(db, client, world, url_name,
     row = MATRIX[url_name]
     expected = row.expected(method, persona)
     if persona != "anonymous":
-        client.force_login(world.users[persona])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
     client.raise_request_exception = False
     url = reverse(url_name, args=row.args(world)) + row.query
     response = client.get(url) if method == "get" else client.post(url, row.data(world))

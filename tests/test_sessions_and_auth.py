@@ -22,7 +22,7 @@ def test_it_reads_the_session_and_the_user_in_one_statement_each(client, respond
     client.force_login(respondent)
     with CaptureQueriesContext(connection) as captured:
         client.get(reverse("firm_detail"))
-    session, user = (query["sql"] for query in captured[:2])
+    session, user = (query["sql"] for query in captured.captured_queries[:2])
     assert 'FROM "django_session" s WHERE' in session
     assert 'FROM "diagnosis_user" u WHERE' in user
 

@@ -189,8 +189,10 @@ def _option(errors: Problems, path: str, raw: object, *, level: bool) -> OptionS
     descriptor = ("descriptor",)  # required on level options, optional on choice options
     required = ("value", "score", "label", *(descriptor if level else ()))
     node = Node(errors, raw, path, required=required, optional=() if level else descriptor)
+    # Two calls: mypy cannot infer the value's type through one reader of two kinds.
+    value = node.read("value", read_level_value, 0) if level else node.read("value", SLUG, 0)
     option = OptionSpec(
-        value=node.read("value", read_level_value if level else SLUG, 0),
+        value=value,
         score=node.read("score", read_score, 0.0),
         label=node.read("label", read_text, NO_TEXT),
         descriptor=node.read("descriptor", read_text, None),
@@ -247,8 +249,8 @@ def _bands(node: Node, minimum: float | None, maximum: float | None) -> tuple[Kp
             node.errors.add(
                 paths[index], f"must be greater than the previous from ({previous.start:g})"
             )
-    for path, band in zip(paths, bands, strict=True):
-        if band is not None and maximum is not None and band.start > maximum:
+    for path, read in zip(paths, bands, strict=True):
+        if read is not None and maximum is not None and read.start > maximum:
             node.errors.add(path, f"must not be greater than max ({maximum:g})")
     return present(bands)
 

@@ -137,6 +137,8 @@ def check_coverage(context: Context, path: str) -> None:
 
 def check_bound(errors: Problems, path: str, bound: float, question: QuestionSpec) -> None:
     """Report a bound outside the question's range (0–5 for levels, min–max for KPIs)."""
+    low: float | None
+    high: float | None
     if question.type is QuestionType.LEVEL:
         low, high = 0.0, 5.0
     else:

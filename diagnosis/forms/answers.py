@@ -2,17 +2,19 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis.answers import MAX_TEXT_LENGTH, clean_answer
 from diagnosis.models import Answer
-from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
+from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType, Text
 from diagnosis.services.assessments import AnswerEntry
 
 EVIDENCE_TYPES = {
@@ -31,7 +33,7 @@ EVIDENCE_TYPES = {
 }
 
 
-def _text(text) -> str:
+def _text(text: Text | None) -> str:
     return text.get(get_language() or "zh-hans") if text else ""
 
 
@@ -53,7 +55,7 @@ def checklist_field(question: QuestionSpec) -> forms.Field:
 
 
 def kpi_field(question: QuestionSpec) -> forms.Field:
-    attrs = {"step": "any", "inputmode": "decimal", "class": "form-control"}
+    attrs: dict[str, str | float] = {"step": "any", "inputmode": "decimal", "class": "form-control"}
     if question.minimum is not None:
         attrs["min"] = question.minimum
     if question.maximum is not None:
@@ -78,7 +80,7 @@ FIELD_BUILDERS: dict[QuestionType, Callable[[QuestionSpec], forms.Field]] = {
 }
 
 
-def validate_evidence(upload) -> None:
+def validate_evidence(upload: UploadedFile) -> None:
     """Accept PDFs, images and office documents within the size limit, by name and content."""
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in EVIDENCE_TYPES:
@@ -86,7 +88,7 @@ def validate_evidence(upload) -> None:
             _("Upload a PDF, an image (PNG, JPEG, GIF, WebP) or an office document."),
             code="file_type",
         )
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
+    if (upload.size or 0) > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
             _("The file is larger than %(limit)s.")
             % {"limit": filesizeformat(settings.EVIDENCE_MAX_BYTES)},
@@ -118,7 +120,7 @@ class AnswerForm(forms.Form):
     # present in a POST; an unreadable value just means "unknown".
     rev = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
-    def __init__(self, question: QuestionSpec, answer: Answer | None = None, **kwargs):
+    def __init__(self, question: QuestionSpec, answer: Answer | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"q-{question.code}")
         kwargs.setdefault("initial", initial_for(answer))
         super().__init__(**kwargs)
@@ -134,7 +136,7 @@ class AnswerForm(forms.Form):
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
 
-    def clean_value(self):
+    def clean_value(self) -> Any:
         return clean_answer(self.question, self.cleaned_data.get("value"))
 
     def clean(self) -> dict:
@@ -169,7 +171,7 @@ class AnswerForm(forms.Form):
         )
 
 
-def initial_for(answer: Answer | None) -> dict:
+def initial_for(answer: Answer | None) -> dict[str, Any]:
     if answer is None:
         return {"rev": 0}
     value = answer.value
@@ -200,10 +202,12 @@ class GoalForm(forms.Form):
         label=_("How much this matters to your goals"), coerce=int, choices=RELEVANCE, initial=3
     )
 
-    def __init__(self, definition: Definition, dimension_code: str, **kwargs):
+    def __init__(self, definition: Definition, dimension_code: str, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"goal-{dimension_code}")
         super().__init__(**kwargs)
         self.dimension_code = dimension_code
-        self.fields["target_level"].choices = [("", "—")] + [
+        target_level = self.fields["target_level"]
+        assert isinstance(target_level, forms.TypedChoiceField)
+        target_level.choices = [("", "—")] + [
             (level.number, f"{level.number} · {_text(level.name)}") for level in definition.levels
         ]

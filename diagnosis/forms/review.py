@@ -61,7 +61,8 @@ class ValidationForm(forms.Form):
         return clean_answer(self.question, self.cleaned_data.get("value"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") != "change":
             return data
         if not (data.get("reason") or "").strip():

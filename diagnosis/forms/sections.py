@@ -1,6 +1,11 @@
 """A section page's questions: each with its form, stored answer and visibility."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 
 from diagnosis.forms.answers import AnswerForm
 from diagnosis.models import Answer
@@ -50,9 +55,9 @@ def section_items(
     state: AssessmentState,
     dimension: DimensionSpec,
     *,
-    data=None,
-    files=None,
-    only=None,
+    data: Mapping[str, Any] | None = None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
+    only: Callable[[QuestionItem], bool] | None = None,
     writable: bool = True,
 ) -> list[QuestionItem]:
     """The dimension's questions in order, with forms bound to `data` when given.

@@ -56,7 +56,9 @@ def _checklist_parts(
     return parts
 
 
-def options_html(question: QuestionSpec, current, *, language: str, writable: bool) -> SafeString:
+def options_html(
+    question: QuestionSpec, current: object, *, language: str, writable: bool
+) -> SafeString:
     """Radio buttons or check boxes for the question, with `current` marked."""
     key = (id(question), language)
     if key not in _PARTS:

@@ -85,6 +85,9 @@ class Answer(models.Model):
     revision = models.PositiveIntegerField(default=1)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
     answered_at = models.DateTimeField()
+    # Not a column: the question's code, which queries/assessments.py annotates on the answers
+    # it reads and the services set on the answers they save (answers are handled by code).
+    question_code: str
 
     class Meta:
         verbose_name = _("answer")

@@ -1,5 +1,7 @@
 """Users, firms and who belongs to which firm."""
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -15,16 +17,16 @@ from diagnosis.firmdata import (
 )
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields):
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields):
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields.update(is_staff=True, is_superuser=True, is_programme_admin=True)
         return self.create_user(email, password, **fields)
 
@@ -32,9 +34,10 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person; logs in with an email address."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Removed fields: django-stubs types them as the strings AbstractUser declares.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     language = models.CharField(
@@ -47,8 +50,8 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -87,7 +90,7 @@ class Firm(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.credit_code = normalise_credit_code(self.credit_code)
         self.size_class = size_class(self.employees, self.revenue)
         super().save(*args, **kwargs)

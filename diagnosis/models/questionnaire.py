@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.scoring.definition import Definition
 
-_DEFINITIONS: dict[tuple[int, str], Definition] = {}
+# Parsed definitions by checksum: equal content (whichever row holds it) parses alike.
+_DEFINITIONS: dict[str, Definition] = {}
 
 
 def localised(zh_hans: str, en: str) -> str:
@@ -51,12 +52,11 @@ class QuestionnaireVersion(models.Model):
     @property
     def definition(self) -> Definition:
         """The parsed definition; cached per process (a version's content never changes)."""
-        key = (self.pk, self.checksum)
-        if key not in _DEFINITIONS:
+        if self.checksum not in _DEFINITIONS:
             from diagnosis.definitions.loader import parse_definition
 
-            _DEFINITIONS[key] = parse_definition(self.snapshot, source=str(self))
-        return _DEFINITIONS[key]
+            _DEFINITIONS[self.checksum] = parse_definition(self.snapshot, source=str(self))
+        return _DEFINITIONS[self.checksum]
 
 
 class Dimension(models.Model):

@@ -137,6 +137,6 @@ def assessment_state(assessment: Assessment) -> AssessmentState:
         answer.question_code: answer
         for answer in Answer.objects.filter(assessment=assessment)
         .select_related("answered_by", "validation")
-        .annotate(question_code=F("question__code"))
+        .annotate(question_code=F("question__code"))  # type: ignore[no-redef]
     }
     return AssessmentState(assessment, assessment.questionnaire.definition, answers)

@@ -80,7 +80,8 @@ class RowQuery:
     def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, list[Converter]]:
         if connection.alias not in self._prepared:
             quote = connection.ops.quote_name
-            columns, converters = [], []
+            columns: list[str] = []
+            converters: list[Converter] = []
             for part in self.parts:
                 for field in part.fields:
                     column = field.get_col(part.alias)
@@ -89,7 +90,7 @@ class RowQuery:
                     )
                     if functions:
                         converters.append((len(columns), functions, column))
-                    columns.append(f"{part.alias}.{quote(field.column)}")
+                    columns.append(f"{part.alias}.{quote(field.column)}")  # type: ignore[arg-type]
             tables = {alias: quote(model._meta.db_table) for alias, model in self.tables.items()}
             select = ", ".join([*columns, *(column.format(**tables) for column in self.extra)])
             self._prepared[connection.alias] = (

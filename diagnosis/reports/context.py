@@ -15,7 +15,7 @@ from diagnosis.queries.review import ReviewContact, WarningView, review_contact,
 from diagnosis.reports.charts import Series, bar_svg, radar_svg
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
-from diagnosis.scoring.definition import Definition, Horizon, Level
+from diagnosis.scoring.definition import Definition, Horizon, Level, Text
 
 HORIZONS = [
     (Horizon.NOW, "now"),
@@ -90,7 +90,7 @@ class Signature:
     verify_url: str
 
 
-def _text(text) -> str:
+def _text(text: Text) -> str:
     return text.get(get_language() or "zh-hans")
 
 
@@ -100,9 +100,10 @@ def _results(assessment: Assessment) -> dict[str, ScoreResult]:
 
 def _previous_scores(assessment: Assessment) -> dict[str, float | None]:
     """Dimension scores of the previous assessment (validated if signed off)."""
-    if assessment.previous_id is None:
+    previous = assessment.previous if assessment.previous_id is not None else None
+    if previous is None:
         return {}
-    results = _results(assessment.previous)
+    results = _results(previous)
     result = results.get(ScoreResult.Kind.VALIDATED) or results.get(ScoreResult.Kind.SELF)
     if result is None:
         return {}
@@ -278,8 +279,13 @@ def _target_score(card: ScoreCard, code: str) -> float | None:
     return dimension.target_score
 
 
-def _rows(definition, card, self_card, previous) -> list[DimensionRow]:
-    levels = {level.number: _text(level.name) for level in definition.levels}
+def _rows(
+    definition: Definition,
+    card: ScoreCard,
+    self_card: ScoreCard | None,
+    previous: dict[str, float | None],
+) -> list[DimensionRow]:
+    levels: dict[int | None, str] = {level.number: _text(level.name) for level in definition.levels}
     self_scores = {d.code: d.score for d in self_card.dimensions} if self_card else {}
     rows = []
     for dimension in card.dimensions:

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -247,15 +248,16 @@ def _overwrite(answer: Answer, entry: AnswerEntry) -> Overwrite | None:
     )
 
 
-def _apply(answer: Answer, entry: AnswerEntry, user: User, now) -> None:
+def _apply(answer: Answer, entry: AnswerEntry, user: User, now: datetime) -> None:
     answer.value = None if entry.not_applicable else entry.value
     answer.not_applicable = entry.not_applicable
     answer.note = entry.note
     if entry.evidence is not None:
         # Stored under a random name: users' file names may be long, odd or hostile.
-        suffix = Path(entry.evidence.name).suffix.lower()[:10]
+        name = Path(entry.evidence.name or "")
+        suffix = name.suffix.lower()[:10]
         answer.evidence.save(uuid.uuid4().hex + suffix, entry.evidence, save=False)
-        answer.evidence_name = Path(entry.evidence.name).name[-200:]
+        answer.evidence_name = name.name[-200:]
     elif entry.remove_evidence:
         answer.evidence = ""
         answer.evidence_name = ""

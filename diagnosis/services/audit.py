@@ -2,17 +2,18 @@
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from diagnosis.models import AuditEntry
+from diagnosis.models import Assessment, AuditEntry, Firm, User
 
 
 def audit_log(
     action: str,
     *,
-    actor=None,
-    firm=None,
-    assessment=None,
+    actor: User | AnonymousUser | None = None,
+    firm: Firm | None = None,
+    assessment: Assessment | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry; `action` is a dotted code such as ``diagnosis.answer.validated``."""

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ def _ensure_no_firm(user: User) -> None:
 
 
 @transaction.atomic
-def firm_register(*, user: User, **fields) -> Firm:
+def firm_register(*, user: User, **fields: Any) -> Firm:
     """Create the firm with `user` as its owner."""
     _ensure_no_firm(user)
     try:
@@ -40,7 +41,7 @@ def firm_register(*, user: User, **fields) -> Firm:
     return firm
 
 
-def firm_register_or_join(*, user: User, **fields) -> Firm | JoinRequest:
+def firm_register_or_join(*, user: User, **fields: Any) -> Firm | JoinRequest:
     """Register the firm, or, if its credit code is already registered, ask to join it."""
     existing = Firm.objects.filter(credit_code=fields["credit_code"]).first()
     if existing is not None:

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from diagnosis.definitions.loader import definition_checksum, parse_definition, read_definition_data
-from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion
+from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion, User
 from diagnosis.scoring.definition import Definition
 from diagnosis.services.audit import audit_log
 
@@ -23,7 +24,6 @@ class LoadResult:
     changed: bool
 
 
-@transaction.atomic
 def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult:
     """Validate a definition file and store it; loading the same content again changes nothing.
 
@@ -31,7 +31,14 @@ def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult
     content of a published version would change.
     """
     data = read_definition_data(path)
-    definition = parse_definition(data, source=Path(path).name)
+    return questionnaire_store(data=data, source=Path(path).name, publish=publish)
+
+
+@transaction.atomic
+def questionnaire_store(*, data: dict[str, Any], source: str, publish: bool = False) -> LoadResult:
+    """Validate a definition file's mapping (named source in errors) and store it, as
+    questionnaire_load does with the file."""
+    definition = parse_definition(data, source=source)
     checksum = definition_checksum(data)
     version = (
         QuestionnaireVersion.objects.select_for_update()
@@ -108,7 +115,9 @@ def _store_rows(version: QuestionnaireVersion, definition: Definition) -> None:
 
 
 @transaction.atomic
-def questionnaire_publish(*, version: QuestionnaireVersion, actor=None) -> QuestionnaireVersion:
+def questionnaire_publish(
+    *, version: QuestionnaireVersion, actor: User | None = None
+) -> QuestionnaireVersion:
     """Publish a draft version; earlier published versions of the same code are retired."""
     QuestionnaireVersion.objects.filter(
         code=version.code, status=QuestionnaireVersion.Status.PUBLISHED, version__lt=version.version

@@ -1,9 +1,14 @@
+from collections.abc import Container, Iterable
+
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from diagnosis.forms.sections import QuestionItem
 from diagnosis.forms.widgets import options_html
-from diagnosis.scoring.definition import Text
+from diagnosis.scoring.card import ConsistencyWarning
+from diagnosis.scoring.definition import Definition, Text
 
 register = template.Library()
 
@@ -15,12 +20,12 @@ def tr(text: Text | None) -> str:
 
 
 @register.filter
-def as_str(value) -> str:
+def as_str(value: object) -> str:
     return "" if value is None else str(value)
 
 
 @register.filter
-def contains(values, item) -> bool:
+def contains(values: Container[object] | None, item: object) -> bool:
     return item in (values or [])
 
 
@@ -30,7 +35,7 @@ def percent(share: float | None) -> str:
 
 
 @register.filter
-def dimension_name(code: str, definition) -> str:
+def dimension_name(code: str, definition: Definition) -> str:
     return tr(definition.dimension(code).name)
 
 
@@ -38,12 +43,12 @@ EFFORT_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
 
 
 @register.filter
-def effort_label(effort) -> str:
+def effort_label(effort: object) -> str:
     return str(EFFORT_LABELS.get(str(effort), effort))
 
 
 @register.filter
-def warning_questions(warnings) -> list[str]:
+def warning_questions(warnings: Iterable[ConsistencyWarning]) -> list[str]:
     """The question codes involved in any warning, once each, in order."""
     seen: dict[str, None] = {}
     for warning in warnings:
@@ -71,8 +76,9 @@ def action_label(action: str) -> str:
 
 
 @register.simple_tag
-def question_options(item, writable: bool):
+def question_options(item: QuestionItem, writable: bool) -> SafeString:
     """The option inputs of a level, choice or checklist question (see forms/widgets.py)."""
+    assert item.form is not None, "section_items gives every item it returns a form"
     return options_html(
         item.spec,
         item.form["value"].value(),

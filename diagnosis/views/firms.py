@@ -7,7 +7,8 @@ from django.views.decorators.http import require_POST
 
 from diagnosis.firmdata import normalise_credit_code
 from diagnosis.forms.firms import FirmForm, InviteForm
-from diagnosis.models import Assessment, JoinRequest, Membership, PopulationFirm
+from diagnosis.http import AuthenticatedHttpRequest
+from diagnosis.models import Assessment, Firm, JoinRequest, Membership, PopulationFirm
 from diagnosis.permissions import (
     get_firm_for_user,
     membership_for,
@@ -19,7 +20,7 @@ from diagnosis.services.outreach import population_for_token
 
 
 @login_required
-def firm_register(request: HttpRequest) -> HttpResponse:
+def firm_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_possible_respondent(request.user)
     if membership_for(request.user):
         return redirect("firm_detail")
@@ -74,12 +75,19 @@ def population_initial(entry: PopulationFirm | None, *, invited: bool) -> dict:
 
 
 @login_required
-def firm_detail(request: HttpRequest) -> HttpResponse:
+def firm_detail(request: AuthenticatedHttpRequest) -> HttpResponse:
     firm, membership = get_firm_for_user(request.user)
     return _firm_page(request, firm, membership, InviteForm())
 
 
-def _firm_page(request, firm, membership, invite_form, *, status=200) -> HttpResponse:
+def _firm_page(
+    request: AuthenticatedHttpRequest,
+    firm: Firm,
+    membership: Membership,
+    invite_form: InviteForm,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     is_owner = membership.role == Membership.Role.OWNER
     context = {
         "firm": firm,
@@ -102,7 +110,7 @@ def _firm_page(request, firm, membership, invite_form, *, status=200) -> HttpRes
 
 @login_required
 @require_POST
-def firm_invite(request: HttpRequest) -> HttpResponse:
+def firm_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Invite a colleague; a refused address comes back in the form with the reason."""
     firm, membership = get_firm_for_user(request.user, owner=True)
     form = InviteForm(request.POST)
@@ -120,7 +128,7 @@ def firm_invite(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     firm, _membership = get_firm_for_user(request.user, owner=True)
     membership = get_object_or_404(Membership, pk=pk, firm=firm)
     try:
@@ -134,7 +142,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def join_request_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     firm, _membership = get_firm_for_user(request.user, owner=True)
     join_request = get_object_or_404(JoinRequest, pk=pk, firm=firm)
     approve = request.POST.get("decision") == "approve"
@@ -162,7 +170,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def assessment_new(request: HttpRequest) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     firm, _membership = get_firm_for_user(request.user)
     try:
         assessment = assessment_start(firm=firm, user=request.user)

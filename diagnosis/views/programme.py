@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.programme import ConsultantAssignmentForm, ProviderAssignmentForm
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assignment, Firm, QuestionnaireVersion
 from diagnosis.permissions import (
     get_managed_assignment,
@@ -20,7 +21,7 @@ from diagnosis.services.review import ReviewError, assignment_set, assignment_se
 
 @login_required
 @require_GET
-def programme(request: HttpRequest) -> HttpResponse:
+def programme(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
     firms = Firm.objects.select_related("assignment__provider", "assignment__consultant").order_by(
         "name"
@@ -37,7 +38,7 @@ def programme(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign_provider(request: HttpRequest, pk: int) -> HttpResponse:
+def assign_provider(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_programme_admin(request.user)
     firm = get_object_or_404(Firm, pk=pk)
     form = ProviderAssignmentForm(request.POST, firm=firm)
@@ -53,7 +54,7 @@ def assign_provider(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish_version(request: HttpRequest, pk: int) -> HttpResponse:
+def publish_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_programme_admin(request.user)
     version = get_object_or_404(QuestionnaireVersion, pk=pk)
     if version.status != QuestionnaireVersion.Status.DRAFT:
@@ -66,7 +67,7 @@ def publish_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def provider(request: HttpRequest) -> HttpResponse:
+def provider(request: AuthenticatedHttpRequest) -> HttpResponse:
     providers = require_provider_manager(request.user)
     assignments = (
         Assignment.objects.filter(provider_id__in=providers)
@@ -82,7 +83,7 @@ def provider(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign_consultant(request: HttpRequest, pk: int) -> HttpResponse:
+def assign_consultant(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = get_managed_assignment(request.user, pk)
     form = ConsultantAssignmentForm(request.POST, assignment=assignment)
     if form.is_valid():

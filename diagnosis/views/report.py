@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from diagnosis.forms.review import VerificationForm
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.permissions import get_assessment_for_user
 from diagnosis.queries.review import signed_report
 from diagnosis.reports.context import build_report
@@ -20,7 +21,7 @@ from diagnosis.reports.pdf import pdf_filename, render_report_pdf
 
 @login_required
 @require_GET
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     built = build_report(assessment, access)
     if built is None:
@@ -32,7 +33,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment, access = get_assessment_for_user(request.user, pk)
     built = build_report(assessment, access)
     if built is None:

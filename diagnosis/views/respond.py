@@ -3,22 +3,27 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.answers import AnswerForm, GoalForm
 from diagnosis.forms.sections import QuestionItem, section_items
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment
-from diagnosis.permissions import get_assessment_for_user
-from diagnosis.queries.assessments import assessment_state, section_fingerprint
+from diagnosis.permissions import Access, get_assessment_for_user
+from diagnosis.queries.assessments import AssessmentState, assessment_state, section_fingerprint
+from diagnosis.scoring.definition import Definition, DimensionSpec
 from diagnosis.services.assessments import (
     AssessmentError,
     GoalEntry,
@@ -33,7 +38,7 @@ from diagnosis.views.pagecache import cached_page
 SECTION = "diagnosis/respond/section.html"
 
 
-def _dimension_or_404(definition, code: str):
+def _dimension_or_404(definition: Definition, code: str) -> DimensionSpec:
     if code not in {d.code for d in definition.dimensions}:
         raise Http404
     return definition.dimension(code)
@@ -46,7 +51,7 @@ def _section_url(assessment_pk: int, dimension_code: str, question_code: str = "
 
 @login_required
 @require_GET
-def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_resume(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open the first unanswered question (from any browser), or the report when submitted."""
     assessment, access = get_assessment_for_user(request.user, pk)
     if not assessment.is_open or not access.is_member:
@@ -60,7 +65,7 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     if request.method == "POST":
         return _section_save(request, pk, code)
     since = timezone.now()  # before anything is read, so the poll misses no later change
@@ -75,7 +80,7 @@ def section(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
-def _section_save(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """The no-JavaScript save of a whole page: valid answers are kept even if some are not."""
     since = timezone.now()
     assessment, access = get_assessment_for_user(request.user, pk, write=True)
@@ -118,17 +123,17 @@ def _refused_when_closed() -> Iterator[None]:
 
 
 def _render_section(
-    request,
-    assessment,
-    access,
-    dimension,
-    since,
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    access: Access,
+    dimension: DimensionSpec,
+    since: datetime,
     *,
-    goal_form=None,
-    data=None,
-    files=None,
-    extra=None,
-    status=200,
+    goal_form: GoalForm | None = None,
+    data: QueryDict | None = None,
+    files: MultiValueDict[str, UploadedFile] | None = None,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     definition = assessment.questionnaire.definition
     state = assessment_state(assessment)
@@ -152,7 +157,7 @@ def _render_section(
     return render(request, SECTION, context | (extra or {}), status=status)
 
 
-def _next_code(definition, code: str, step: int = 1) -> str | None:
+def _next_code(definition: Definition, code: str, step: int = 1) -> str | None:
     codes = [d.code for d in definition.dimensions]
     index = codes.index(code) + step
     return codes[index] if 0 <= index < len(codes) else None
@@ -160,7 +165,7 @@ def _next_code(definition, code: str, step: int = 1) -> str | None:
 
 @login_required
 @require_POST
-def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Autosave one answer (htmx); returns the question and what its change affects."""
     assessment, _access = get_assessment_for_user(request.user, pk, write=True)
     state = assessment_state(assessment)
@@ -198,13 +203,15 @@ def answer_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, f"{SECTION}#autosave", context)
 
 
-def _partial_context(assessment, state, item: QuestionItem) -> dict:
+def _partial_context(
+    assessment: Assessment, state: AssessmentState, item: QuestionItem
+) -> dict[str, Any]:
     return {"assessment": assessment, "state": state, "item": item, "writable": True}
 
 
 @login_required
 @require_POST
-def goal_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def goal_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     assessment, _access = get_assessment_for_user(request.user, pk, write=True)
     definition = assessment.questionnaire.definition
     _dimension_or_404(definition, code)
@@ -229,7 +236,7 @@ def goal_autosave(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def section_changes(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def section_changes(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Polled by the section page: answers colleagues changed since the page last looked."""
     assessment, access = get_assessment_for_user(request.user, pk)
     state = assessment_state(assessment)
@@ -268,7 +275,7 @@ def _parse_since(raw: str) -> datetime:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, code: str) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, code: str) -> FileResponse:
     assessment, _access = get_assessment_for_user(request.user, pk)
     answer = assessment.answers.filter(question__code=code).exclude(evidence="").first()
     if answer is None:
@@ -281,7 +288,7 @@ def evidence_download(request: HttpRequest, pk: int, code: str) -> FileResponse:
 
 
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     write = request.method == "POST"
     assessment, access = get_assessment_for_user(request.user, pk, write=write)
     if not assessment.is_open:

@@ -10,13 +10,14 @@ value kept. Without JavaScript the same forms post and redirect.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.review import CommentForm, DecisionForm, ValidationForm
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment
 from diagnosis.permissions import get_assessment_for_user, get_review_for_user, review_queue_for
 from diagnosis.queries.assessments import AssessmentState, assessment_state
@@ -40,7 +41,7 @@ DIMENSION = "diagnosis/review/dimension.html"
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessments = review_queue_for(request.user)
     status = request.GET.get("status", "")
     counts = queue_counts(assessments)
@@ -67,7 +68,7 @@ def _context(assessment: Assessment, state: AssessmentState) -> dict:
 
 @login_required
 @require_GET
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The overview: scores against targets, warnings, comments and the decision."""
     assessment = get_review_for_user(request.user, pk)
     context = _context(assessment, assessment_state(assessment))
@@ -95,7 +96,7 @@ def _with_forms(rows: list[ReviewRow]) -> list[ReviewRow]:
 
 @login_required
 @require_GET
-def review_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def review_dimension(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """One dimension's answers, each with the consultant's verdict and notes."""
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
@@ -103,7 +104,7 @@ def review_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _dimension_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     state: AssessmentState,
     dimension: DimensionSpec,
@@ -127,12 +128,12 @@ def _dimension_page(
     return render(request, DIMENSION, context, status=status)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def _is_htmx(request: AuthenticatedHttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
 def _row_response(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     code: str,
     *,
@@ -161,7 +162,7 @@ def _row_response(
 
 @login_required
 @require_POST
-def review_answer(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def review_answer(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Confirm an answer or set its validated value (a change needs a reason)."""
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
@@ -194,7 +195,7 @@ def _dimension_url(pk: int, dimension_code: str, question_code: str = "") -> str
 
 @login_required
 @require_POST
-def review_dimension_confirm(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def review_dimension_confirm(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Confirm, in one step, every answer of the dimension the consultant has not changed."""
     assessment = get_review_for_user(request.user, pk)
     state = assessment_state(assessment)
@@ -229,7 +230,7 @@ def review_dimension_confirm(request: HttpRequest, pk: int, code: str) -> HttpRe
 
 @login_required
 @require_POST
-def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def review_comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A comment or finding on the assessment, or a note on one question for the firm."""
     assessment = get_review_for_user(request.user, pk)
     form = CommentForm(request.POST)
@@ -262,7 +263,7 @@ def review_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return to the firm, or sign off after the consultant confirmed it on a summary."""
     assessment = get_review_for_user(request.user, pk)
     form = DecisionForm(request.POST)
@@ -291,7 +292,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest, pk: int) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The assessment's audit trail in sentences; raw data for the programme office only."""
     assessment, access = get_assessment_for_user(request.user, pk)
     return render(

@@ -83,7 +83,9 @@ def test_it_shows_that_an_autosave_failed(
     with page.expect_request(lambda request: request.url.endswith("/answers/STR-01/")):
         card.locator("label:has(input[value='3'])").click()
 
-    expect(status).to_have_text(status.get_attribute("data-error-text"))
+    error_text = status.get_attribute("data-error-text")
+    assert error_text
+    expect(status).to_have_text(error_text)
     expect(status).to_have_class(re.compile(r"\bis-error\b"))
     assert not Answer.objects.filter(assessment=assessment).exists()
 
@@ -98,7 +100,9 @@ def test_it_shows_that_a_goal_autosave_failed(
         page.select_option("select[name=goal-STR-target_level]", "4")
 
     status = page.locator("#goal-STR .answer-status")
-    expect(status).to_have_text(status.get_attribute("data-error-text"))
+    error_text = status.get_attribute("data-error-text")
+    assert error_text
+    expect(status).to_have_text(error_text)
     expect(status).to_have_class(re.compile(r"\bis-error\b"))
 
 

@@ -4,7 +4,7 @@ import ast
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -795,6 +795,7 @@ def _json_values() -> st.SearchStrategy[Any]:
 
 def _paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
     """Return the path of every value nested in value, containers included."""
+    children: Iterable[tuple[Any, Any]]
     if isinstance(value, dict):
         children = value.items()
     elif isinstance(value, list):

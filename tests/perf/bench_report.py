@@ -12,8 +12,6 @@ Prints, for the second report, in Chinese (zh-hans):
 
 from __future__ import annotations
 
-import sys
-
 from benchkit import (
     answer_sections,
     comment,
@@ -109,4 +107,4 @@ def check_pdf(response) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

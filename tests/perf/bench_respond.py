@@ -180,7 +180,7 @@ def measure_section_save(client, assessment, dimension) -> None:
     codes = [q.code for q in dimension.questions]
     url = reverse("section", args=[assessment.pk, dimension.code])
     cases = (("first save", 0), ("half autosaved", len(codes) // 2), ("changed", len(codes)))
-    counts = {}
+    counts: dict[str, list[str]] = {}
     for case, kept in cases:
         Answer.objects.filter(assessment=assessment, question__code__in=codes[kept:]).delete()
         if kept < len(codes):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db.models.query_utils import DeferredAttribute
@@ -19,6 +20,13 @@ FIRM_AND_OWNER = RowQuery(
 )
 
 
+def fetched(query: RowQuery, params: list[Any]) -> tuple[Any, ...]:
+    """The row the test expects the query to find."""
+    row = query.fetch(params)
+    assert row is not None
+    return row
+
+
 def field_values(instance) -> dict:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
@@ -26,14 +34,14 @@ def field_values(instance) -> dict:
 def test_it_builds_the_instances_the_orm_builds(firm, respondent):
     respondent.last_login = timezone.now() - timedelta(days=1)
     respondent.save()
-    found_firm, found_user, role, two = FIRM_AND_OWNER.fetch([firm.pk, "owner"])
+    found_firm, found_user, role, two = fetched(FIRM_AND_OWNER, [firm.pk, "owner"])
     assert field_values(found_firm) == field_values(Firm.objects.get(pk=firm.pk))
     assert field_values(found_user) == field_values(User.objects.get(pk=respondent.pk))
     assert (role, two) == ("owner", 2)
 
 
 def test_it_converts_values_to_python_types(firm, respondent):
-    found_firm, found_user, _role, _two = FIRM_AND_OWNER.fetch([firm.pk, "owner"])
+    found_firm, found_user, _role, _two = fetched(FIRM_AND_OWNER, [firm.pk, "owner"])
     assert isinstance(found_firm.revenue, Decimal)
     assert timezone.is_aware(found_firm.created_at)
     assert found_user.is_active is True
@@ -41,7 +49,7 @@ def test_it_converts_values_to_python_types(firm, respondent):
 
 
 def test_it_marks_loaded_instances_as_stored(firm, respondent):
-    found_firm, *_rest = FIRM_AND_OWNER.fetch([firm.pk, "owner"])
+    found_firm, *_rest = fetched(FIRM_AND_OWNER, [firm.pk, "owner"])
     assert found_firm._state.adding is False
     assert found_firm._state.db == "default"
     found_firm.name = "新名称有限公司"
@@ -58,7 +66,7 @@ def test_it_leaves_excluded_fields_deferred(questionnaire, django_assert_num_que
         [Part(QuestionnaireVersion, "q", exclude=("snapshot",))], "FROM {q} q WHERE q.id = %s"
     )
     with django_assert_num_queries(1):
-        (version,) = query.fetch([questionnaire.pk])
+        (version,) = fetched(query, [questionnaire.pk])
         assert version.checksum == questionnaire.checksum
     assert "snapshot" in version.get_deferred_fields()
     assert isinstance(QuestionnaireVersion.__dict__["snapshot"], DeferredAttribute)

@@ -124,6 +124,7 @@ def test_it_emails_the_firm_when_signed_off(
 
 def test_it_offers_no_way_to_change_the_audit_trail(submitted):
     entry = AuditEntry.objects.first()
+    assert entry is not None
     with pytest.raises(PermissionError):
         entry.save()
     with pytest.raises(PermissionError):

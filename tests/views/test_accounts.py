@@ -29,7 +29,9 @@ def test_it_explains_mismatched_passwords(client, db):
 def test_it_emails_a_password_reset_link_that_works(client, respondent):
     client.post(reverse("password_reset"), {"email": respondent.email})
     assert mail.outbox[-1].to == [respondent.email]
-    link = re.search(r"(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
+    found = re.search(r"(/accounts/reset/\S+/)", str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    link = found.group(1)
     form_page = client.get(link, follow=True)
     new_password = "brand-new-Passw0rd!"
     client.post(

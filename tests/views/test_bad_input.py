@@ -30,7 +30,6 @@ from diagnosis.models import (
     Membership,
 )
 from diagnosis.scoring.definition import QuestionSpec, QuestionType
-from diagnosis.services import questionnaires as questionnaire_services
 from diagnosis.services.assessments import (
     AnswerEntry,
     answers_save,
@@ -44,7 +43,6 @@ from tests.matrix_world import (
     EVIDENCE_CODE,
     PDF_BYTES,
     answer_completely,
-    cached_definition_data,
 )
 
 FEW = settings(
@@ -97,6 +95,7 @@ def bad_value(question: QuestionSpec) -> st.SearchStrategy[Any]:
         return st.builds(lambda good, bad: [*good, bad], known, unknown)
     if question.type is QuestionType.KPI:
         too_long = st.just("1" * 41)
+        assert question.minimum is not None and question.maximum is not None
         return st.one_of(NOT_A_NUMBER, out_of_range(question.minimum, question.maximum), too_long)
     return st.one_of(WITH_NUL, HUGE, st.just("y" * 2001))  # text
 
@@ -112,12 +111,11 @@ BAD_REVISION = st.one_of(LETTERS, st.integers(max_value=-1).map(str), st.just("1
 
 # ------------------------------------------------------------------ fixtures and helpers
 @pytest.fixture(autouse=True)
-def quick_and_private(settings, tmp_path, monkeypatch) -> None:
-    """Evidence goes to a temporary directory; a cheap hasher and the questionnaire file
-    parsed once keep each test's setup short (autouse fixtures run first)."""
+def quick_and_private(settings, tmp_path) -> None:
+    """Evidence goes to a temporary directory; a cheap hasher keeps each test's setup short
+    (autouse fixtures run first)."""
     settings.MEDIA_ROOT = tmp_path
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(questionnaire_services, "read_definition_data", cached_definition_data)
 
 
 @dataclass(frozen=True)
@@ -199,6 +197,13 @@ def answer_row(assessment: Assessment, code: str) -> tuple | None:
         .values_list("value", "not_applicable", "note", "evidence", "revision")
         .first()
     )
+
+
+def stored_value(assessment: Assessment, code: str) -> Any:
+    """The value of an answer the test knows is stored."""
+    row = answer_row(assessment, code)
+    assert row is not None, f"no answer to {code}"
+    return row[0]
 
 
 def assert_refused(response, *statuses: int) -> None:
@@ -407,7 +412,7 @@ def test_it_treats_a_bad_revision_as_unknown(client, scene, revision):
         return
     # The revision only serves the overwrite check; an unreadable one means "unknown".
     assert response.status_code == 200
-    assert answer_row(scene.draft, "STR-01")[0] == 1
+    assert stored_value(scene.draft, "STR-01") == 1
 
 
 @FEW
@@ -497,7 +502,7 @@ BAD_UPLOAD = st.one_of(
 def test_it_refuses_a_bad_evidence_file(client, scene, upload):
     name, content = upload
     post = {
-        "q-STR-02-value": str(answer_row(scene.draft, "STR-02")[0]),
+        "q-STR-02-value": str(stored_value(scene.draft, "STR-02")),
         "q-STR-02-rev": "1",
         "q-STR-02-evidence": SimpleUploadedFile(name, content),
     }
@@ -517,7 +522,7 @@ def test_it_refuses_a_bad_evidence_file(client, scene, upload):
 @example(stem="../../../etc/passwd")
 def test_it_stores_or_refuses_evidence_under_any_file_name(client, scene, stem):
     post = {
-        "q-STR-02-value": str(answer_row(scene.draft, "STR-02")[0]),
+        "q-STR-02-value": str(stored_value(scene.draft, "STR-02")),
         "q-STR-02-rev": "1",
         "q-STR-02-evidence": SimpleUploadedFile(f"{stem}.pdf", PDF_BYTES),
     }

@@ -13,7 +13,9 @@ from tests.factories import make_user
 def invite(client, owner, email="new@firm-a.example") -> str:
     client.force_login(owner)
     client.post(reverse("firm_invite"), {"email": email})
-    return re.search(r"/invitations/([\w-]+)/", mail.outbox[-1].body).group(1)
+    found = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    return found.group(1)
 
 
 def test_it_emails_an_invitation_link(client, respondent):

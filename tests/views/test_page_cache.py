@@ -165,7 +165,7 @@ def test_it_gives_every_session_a_working_csrf_token(respondent, draft):
     for browser in browsers:
         html = page(browser, draft)
         assert CSRF_MARKER not in html
-        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1])
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1])  # type: ignore[index]
     assert tokens[0] != tokens[1]
     for number, (browser, token) in enumerate(zip(browsers, tokens, strict=True)):
         data = {"csrfmiddlewaretoken": token, "q-STR-01-value": str(number + 1), "save": ""}

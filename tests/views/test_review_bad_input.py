@@ -7,8 +7,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnosis.models import AnswerValidation, AuditEntry, ReviewComment
-from diagnosis.services import questionnaires as questionnaire_services
-from tests.matrix_world import cached_definition_data
 
 FEW = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -16,11 +14,6 @@ FEW = settings(
 TEXT = st.text(st.characters(codec="utf-8"), max_size=40)
 HUGE = st.sampled_from(["x" * 100_000, "数" * 6000])
 ANY = st.one_of(TEXT, HUGE, st.lists(TEXT, max_size=3))
-
-
-@pytest.fixture(autouse=True)
-def quick(monkeypatch) -> None:
-    monkeypatch.setattr(questionnaire_services, "read_definition_data", cached_definition_data)
 
 
 @pytest.fixture

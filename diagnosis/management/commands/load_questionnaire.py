@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.definitions.loader import DefinitionError
@@ -7,11 +10,11 @@ from diagnosis.services.questionnaires import QuestionnaireImmutableError, quest
 class Command(BaseCommand):
     help = "Validate a questionnaire definition file and load it (idempotent)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="path to a definition YAML file")
         parser.add_argument("--publish", action="store_true", help="publish it if it is a draft")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = questionnaire_load(path=options["file"], publish=options["publish"])
         except DefinitionError as error:

@@ -1,4 +1,8 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import QuerySet
 
 from diagnosis.models import ScoreResult
 from diagnosis.queries.assessments import assessment_state
@@ -12,7 +16,7 @@ class Command(BaseCommand):
         "With --dry-run nothing is written."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--questionnaire",
             metavar="VERSION",
@@ -20,7 +24,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="report changes, write nothing")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         results = self._results(options["questionnaire"])
         changed = 0
         for result in results.iterator(chunk_size=200):
@@ -39,7 +43,7 @@ class Command(BaseCommand):
         verb = "would change" if options["dry_run"] else "changed"
         self.stdout.write(f"{results.count()} results checked, {changed} {verb}.")
 
-    def _results(self, selector: str | None):
+    def _results(self, selector: str | None) -> QuerySet[ScoreResult]:
         results = ScoreResult.objects.select_related(
             "assessment__questionnaire", "assessment__firm"
         ).order_by("pk")

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -55,7 +56,7 @@ class Command(BaseCommand):
     # Outermost, so that notifications queued on commit are switched off too.
     @override_settings(SEND_NOTIFICATIONS=False)
     @transaction.atomic
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         users = {email: self._user(email, name) for email, name, _role in DEMO_USERS}
         firm, _ = Firm.objects.get_or_create(
             credit_code=DEMO_FIRM_CODE,
@@ -73,12 +74,12 @@ class Command(BaseCommand):
         ):
             Membership.objects.get_or_create(user=users[email], firm=firm, defaults={"role": role})
         provider, _ = Provider.objects.get_or_create(name="示范诊断服务商 Demo Diagnosis Provider")
-        for email, role in (
+        for email, provider_role in (
             ("consultant@demo.example", ProviderMembership.Role.CONSULTANT),
             ("manager@demo.example", ProviderMembership.Role.MANAGER),
         ):
             ProviderMembership.objects.get_or_create(
-                user=users[email], provider=provider, defaults={"role": role}
+                user=users[email], provider=provider, defaults={"role": provider_role}
             )
         Assignment.objects.get_or_create(
             firm=firm,
@@ -161,7 +162,7 @@ class Command(BaseCommand):
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")
 
 
-def demo_value(question: QuestionSpec, level: int, index: int):
+def demo_value(question: QuestionSpec, level: int, index: int) -> Any:
     """A plausible answer around maturity `level` (0–5), varied by question position."""
     step = level + (index % 3) - 1
     if question.type is QuestionType.LEVEL:
