@@ -99,7 +99,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     here (nor deleted along with a firm or an assessment: Django's admin refuses a
     deletion that would take such rows with it)."""
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

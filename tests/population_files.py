@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -30,9 +31,10 @@ ENGLISH_HEADER = [
 ]
 
 
-def firm_row(serial: int | None = None, **cells: str) -> list[str]:
-    """A valid row under HEADER; keyword arguments replace cells by header position name."""
-    values = {
+def firm_row(serial: int | None = None, **cells: object) -> list[Any]:
+    """A valid row under HEADER; keyword arguments replace cells by header position name
+    (numbers too, for a workbook)."""
+    values: dict[str, object] = {
         "code": valid_credit_code(serial),
         "name": f"上海名单精密制造有限公司{serial or ''}",
         "industry": "34",
@@ -61,6 +63,7 @@ def xlsx_bytes(rows: Sequence[Sequence[object]], *, header: Sequence[str] = HEAD
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has one sheet
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))

@@ -141,6 +141,7 @@ class AnswerForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         # The page clears one when the other is chosen; without JavaScript both can arrive.
         if data.get("na") and data.get("value") not in (None, "", []):
             raise ValidationError(

@@ -49,6 +49,7 @@ class PopulationFilterForm(forms.Form):
         if districts is not None:
             allowed = set(districts)
             field = self.fields["district"]
+            assert isinstance(field, forms.MultipleChoiceField)
             field.choices = [choice for choice in District.choices if choice[0] in allowed]
         for name in ("district", "industry", "size_class"):
             self.fields[name].widget.attrs.update({"size": "4"})

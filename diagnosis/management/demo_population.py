@@ -59,6 +59,7 @@ def seed_population(*, admin: User, consultant: User, size: int = 300) -> None:
     chosen = rng.sample(entries, sum(STEPS.values()))
     password = make_password("demo-pass-2026")
     provider = Assignment.objects.select_related("provider").first()
+    assert provider is not None  # seed_demo assigns its demo firm before it seeds the population
     index = 0
     for step, count in STEPS.items():
         for entry in chosen[index : index + count]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from diagnosis.population.columns import Header, PopulationRow, clean_row, map_header, row_cells
 from diagnosis.population.problems import Problem
-from diagnosis.population.reader import Table
+from diagnosis.population.reader import Record, Table
 
 # The header is the first of these rows that names the credit-code column (city lists
 # often have a title row or two above it).
@@ -58,7 +58,9 @@ class TableCheck:
                 return map_header(record[1]), record[1], seen[index + 1 :]
         return None, [], []
 
-    def _record(self, record, header: Header, named: int) -> Iterator[PopulationRow | Problem]:
+    def _record(
+        self, record: Record, header: Header, named: int
+    ) -> Iterator[PopulationRow | Problem]:
         if isinstance(record, Problem):
             if record.row is None:
                 yield self._count(record)

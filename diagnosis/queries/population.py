@@ -6,7 +6,7 @@ latest assessment, the filters are WHERE clauses, the counts one GROUP BY.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import models
 from django.db.models import (
@@ -25,6 +25,28 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis.models import Assessment, OutreachCampaign, OutreachMessage, PopulationFirm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _StatusAnnotations(TypedDict):
+    latest_status: str | None
+    started_at: datetime | None
+    status: str
+
+
+class _CampaignCounts(TypedDict):
+    sent: int
+    reached: int
+    registered: int
+    started: int
+
+
+# A population firm as population_with_status annotates it, a campaign as
+# campaigns_with_counts does (types only: django_stubs_ext is a development requirement).
+type PopulationFirmWithStatus = WithAnnotations[PopulationFirm, _StatusAnnotations]
+type CampaignWithCounts = WithAnnotations[OutreachCampaign, _CampaignCounts]
 
 
 class PopulationStatus(models.TextChoices):
@@ -72,7 +94,7 @@ class PopulationFilters:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "PopulationFilters":
         fields = cls.__dataclass_fields__
-        values = {
+        values: dict[str, Any] = {
             key: tuple(value) if isinstance(value, list) else value
             for key, value in data.items()
             if key in fields
@@ -82,7 +104,7 @@ class PopulationFilters:
 
 def population_with_status(
     queryset: QuerySet[PopulationFirm] | None = None,
-) -> QuerySet[PopulationFirm]:
+) -> QuerySet[PopulationFirmWithStatus]:
     """The population firms annotated with `status` (a PopulationStatus value) and
     `started_at` (when their latest assessment was started, if any)."""
     queryset = PopulationFirm.objects.all() if queryset is None else queryset
@@ -105,7 +127,7 @@ def population_with_status(
 
 def population_filter(
     queryset: QuerySet[PopulationFirm], filters: PopulationFilters
-) -> QuerySet[PopulationFirm]:
+) -> QuerySet[PopulationFirmWithStatus]:
     """`queryset` (already scoped to the user's districts) with status and the filters applied."""
     queryset = population_with_status(queryset)
     conditions = Q()
@@ -126,7 +148,7 @@ def population_filter(
     return queryset.filter(conditions)
 
 
-def status_counts(queryset: QuerySet[PopulationFirm]) -> dict[str, int]:
+def status_counts(queryset: QuerySet[PopulationFirmWithStatus]) -> dict[str, int]:
     """How many of the (status-annotated) firms are in each status, every status present."""
     counted = dict(queryset.order_by().values_list("status").annotate(count=Count("pk")))
     return {status.value: counted.get(status.value, 0) for status in PopulationStatus}
@@ -141,8 +163,8 @@ def invitable(queryset: QuerySet[PopulationFirm], *, since: datetime) -> QuerySe
 
 
 def remindable(
-    queryset: QuerySet[PopulationFirm], *, started_before: datetime, since: datetime
-) -> QuerySet[PopulationFirm]:
+    queryset: QuerySet[PopulationFirmWithStatus], *, started_before: datetime, since: datetime
+) -> QuerySet[PopulationFirmWithStatus]:
     """Firms a reminder may go to: their latest assessment is in progress and was started
     before `started_before`, and no reminder went to them since `since`."""
     return queryset.filter(
@@ -171,7 +193,9 @@ def outreach_candidates(
     return remindable(selected, started_before=started_before, since=since)
 
 
-def campaigns_with_counts(queryset: QuerySet[OutreachCampaign]) -> QuerySet[OutreachCampaign]:
+def campaigns_with_counts(
+    queryset: QuerySet[OutreachCampaign],
+) -> QuerySet[CampaignWithCounts]:
     """Campaigns annotated with `sent` (emails sent), `reached` (firms written to),
     `registered` and `started` (of those firms, how many have registered / started an
     assessment since): one statement however many campaigns and messages."""

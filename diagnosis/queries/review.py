@@ -3,7 +3,7 @@
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils.translation import get_language
@@ -24,6 +24,18 @@ from diagnosis.scoring import ScoreCard, score
 from diagnosis.scoring.card import ConsistencyWarning
 from diagnosis.scoring.definition import Definition, DimensionSpec, QuestionSpec, Text
 from diagnosis.services.scoring import validated_inputs
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _QuestionCode(TypedDict):
+    question_code: str
+
+
+# A consultant's note as question_notes annotates it (types only: django_stubs_ext is a
+# development requirement).
+type NoteOnQuestion = WithAnnotations[ReviewComment, _QuestionCode]
 
 QUEUE_STATUSES = ["submitted", "in_review", "returned", "validated"]
 
@@ -122,7 +134,7 @@ def review_row(
     state: AssessmentState,
     question: QuestionSpec,
     warnings: list[WarningView],
-    notes: list[ReviewComment],
+    notes: list[NoteOnQuestion],
 ) -> ReviewRow:
     answer = state.answers.get(question.code)
     validation = getattr(answer, "validation", None) if answer else None
@@ -133,7 +145,7 @@ def review_row(
         display=display_answer(question, answer.value, answer.not_applicable) if answer else "—",
         validation=validation,
         validated_display=display_answer(question, validation.value, validation.not_applicable)
-        if changed
+        if changed and validation is not None
         else "",
         stale=_is_stale(answer, validation) if answer else False,
         warnings=[warning for warning in warnings if warning.involves(question.code)],
@@ -141,7 +153,7 @@ def review_row(
     )
 
 
-def question_notes(assessment: Assessment, codes: list[str]) -> list[ReviewComment]:
+def question_notes(assessment: Assessment, codes: list[str]) -> list[NoteOnQuestion]:
     """The consultant's notes on the given questions, oldest first (one query)."""
     return list(
         ReviewComment.objects.filter(assessment=assessment, question__code__in=codes)
@@ -432,4 +444,6 @@ def signed_report(number: str, code: str) -> SignedReportFacts | None:
         return None
     if not hmac.compare_digest(row["verification_code"].encode(), given.encode()):
         return None
+    # review_sign_off sets the number and the signing time with the verification code.
+    assert row["report_number"] is not None and row["validated_at"] is not None
     return SignedReportFacts(row["report_number"], row["firm__name"], row["validated_at"])

@@ -241,6 +241,7 @@ def _signature(assessment: Assessment) -> Signature | None:
     if not assessment.report_number:
         return None
     code = assessment.verification_code
+    assert code is not None  # review_sign_off sets it with the report number
     return Signature(
         consultant=str(assessment.validated_by or ""),
         provider=assessment.validated_provider.name if assessment.validated_provider else "",

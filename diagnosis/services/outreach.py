@@ -6,7 +6,7 @@ within OUTREACH_INTERVAL_DAYS) and queues the sending of that batch. Sending cla
 message before it goes, so a task run twice never sends an email twice.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core import signing
@@ -155,7 +155,7 @@ def _prepare_batch(
 
 
 def _messages(
-    campaign: OutreachCampaign, firms: list[tuple[int, str, int | None]]
+    campaign: OutreachCampaign, firms: Sequence[tuple[int, str, int | None]]
 ) -> list[OutreachMessage]:
     """An invitation to each firm's contact address (in the site's language), or a reminder
     to each active member of each firm (in their own language)."""

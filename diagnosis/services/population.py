@@ -13,11 +13,12 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from decimal import Decimal
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.core.files import File
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.tasks import task
@@ -32,6 +33,9 @@ from diagnosis.population.problems import Problem
 from diagnosis.population.reader import TableError, open_table
 from diagnosis.services.audit import audit_log
 
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter
+
 BATCH_SIZE = 1000
 UPDATED_FIELDS = [name for name in FIELDS if name != "credit_code"] + ["updated_at"]
 
@@ -40,8 +44,9 @@ class PopulationError(Exception):
     """The import cannot do what was asked; the message says why."""
 
 
-def population_import_upload(*, uploaded_file: UploadedFile, actor: User) -> PopulationImport:
-    """Store the file and queue its check (after commit)."""
+def population_import_upload(*, uploaded_file: File, actor: User) -> PopulationImport:
+    """Store the file (an upload, or any file: the benchmark's) and queue its check (after
+    commit)."""
     name = PurePath(uploaded_file.name or "population").name[-200:]
     population_import = PopulationImport.objects.create(
         file=File(uploaded_file, name=name),
@@ -90,6 +95,7 @@ def population_import_check(*, population_import: PopulationImport) -> Populatio
         cleaned.flush()
         stored.seek(0)
         if check.rows_valid:
+            assert population_import.file.name is not None  # it was just opened
             population_import.cleaned_file.save(
                 f"{PurePath(population_import.file.name).stem}-valid.csv", File(stored), save=False
             )
@@ -101,7 +107,9 @@ def population_import_check(*, population_import: PopulationImport) -> Populatio
     return population_import
 
 
-def _write_rows(results: Iterable[PopulationRow | Problem], writer) -> Iterator[Problem]:
+def _write_rows(
+    results: Iterable[PopulationRow | Problem], writer: "CsvWriter"
+) -> Iterator[Problem]:
     """Write the valid rows to the cleaned CSV; pass the problems on."""
     writer.writerow(FIELDS)
     for result in results:
@@ -206,7 +214,7 @@ def population_import_run(*, population_import: PopulationImport) -> PopulationI
     return population_import
 
 
-def _population_firm(row: dict[str, str], now) -> PopulationFirm:
+def _population_firm(row: dict[str, str], now: datetime) -> PopulationFirm:
     return PopulationFirm(
         credit_code=row["credit_code"],
         name=row["name"],

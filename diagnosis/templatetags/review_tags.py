@@ -44,13 +44,17 @@ def review_next_step(firm: Firm, assessment: Assessment | None = None) -> dict[s
 def review_feedback(assessment: Assessment | None, compact: Any = False) -> dict[str, Any]:
     """Why a returned assessment came back and what to fix; `compact`: one line."""
     feedback = feedback_for(assessment)
-    returned = feedback is not None and assessment.status == Assessment.Status.RETURNED
+    returned = (
+        feedback is not None
+        and assessment is not None
+        and assessment.status == Assessment.Status.RETURNED
+    )
     return {
         "assessment": assessment,
         "feedback": feedback if returned else None,
         "compact": bool(compact),
         "first_dimension": assessment.questionnaire.definition.dimensions[0].code
-        if returned
+        if returned and assessment is not None
         else "",
     }
 

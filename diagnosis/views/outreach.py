@@ -3,15 +3,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from diagnosis.forms.population import OutreachForm, PopulationFilterForm
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import OutreachCampaign, PopulationFirm
 from diagnosis.permissions import ProgrammeScope, programme_scope_for, require_citywide
-from diagnosis.queries.population import campaigns_with_counts, population_filter
+from diagnosis.queries.population import (
+    CampaignWithCounts,
+    campaigns_with_counts,
+    population_filter,
+)
 from diagnosis.services.outreach import candidates, outreach_campaign_create
 from diagnosis.views.population import scope_context
 
@@ -19,7 +24,7 @@ CAMPAIGNS_PAGE_SIZE = 20
 
 
 @login_required
-def outreach(request: HttpRequest) -> HttpResponse:
+def outreach(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the filter, how many firms it selects and how many would be written to now, and
     the campaigns so far. POST: queue the campaign (district officers: reminders only)."""
     scope = programme_scope_for(request.user)
@@ -79,7 +84,9 @@ def _preview(
     }
 
 
-def _campaigns(request: HttpRequest, scope: ProgrammeScope):
+def _campaigns(
+    request: AuthenticatedHttpRequest, scope: ProgrammeScope
+) -> Page[CampaignWithCounts]:
     """The campaigns the user may follow: all for the programme office, their own for an officer."""
     campaigns = OutreachCampaign.objects.select_related("created_by")
     if not scope.is_citywide:

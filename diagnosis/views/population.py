@@ -22,6 +22,7 @@ from diagnosis.forms.population import (
     PopulationFilterForm,
     PopulationUploadForm,
 )
+from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import DistrictQuota, PopulationFirm, PopulationImport
 from diagnosis.permissions import (
     ProgrammeScope,
@@ -54,7 +55,7 @@ def scope_context(scope: ProgrammeScope) -> dict:
 
 @login_required
 @require_GET
-def population(request: HttpRequest) -> HttpResponse:
+def population(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The population firms in the user's districts, filtered, with a count per status."""
     scope = programme_scope_for(request.user)
     form = PopulationFilterForm(request.GET, districts=scope.districts)
@@ -77,7 +78,7 @@ def population(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def population_firm(request: HttpRequest, pk: int) -> HttpResponse:
+def population_firm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_population_firm_for_user(request.user, pk)
     status = population_with_status(PopulationFirm.objects.filter(pk=entry.pk)).values_list(
         "status", flat=True
@@ -95,7 +96,7 @@ def population_firm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def population_import_new(request: HttpRequest) -> HttpResponse:
+def population_import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
     imports = PopulationImport.objects.select_related("uploaded_by")[:10]
     form = PopulationUploadForm(request.POST or None, request.FILES or None)
@@ -119,7 +120,7 @@ def population_import_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def population_import(request: HttpRequest, pk: int) -> HttpResponse:
+def population_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An import's report: counts, every problem (paginated) and the confirmation."""
     require_programme_admin(request.user)
     population_import = get_object_or_404(PopulationImport, pk=pk)
@@ -147,7 +148,7 @@ def population_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def population_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def population_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_programme_admin(request.user)
     population_import = get_object_or_404(PopulationImport, pk=pk)
     form = ImportConfirmForm(request.POST)
@@ -175,7 +176,7 @@ def population_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def population_import_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def population_import_report(request: AuthenticatedHttpRequest, pk: int) -> StreamingHttpResponse:
     """The problems as CSV: row, column and problem in Chinese and in English."""
     require_programme_admin(request.user)
     population_import = get_object_or_404(PopulationImport, pk=pk)
@@ -205,14 +206,14 @@ def _report_rows(population_import: PopulationImport) -> Iterator[list]:
 
 @login_required
 @require_GET
-def population_template(request: HttpRequest, file_format: str) -> HttpResponse:
+def population_template(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     """An empty population file with the columns named and one example row."""
     require_programme_admin(request.user)
     return template_response(file_format)
 
 
 @login_required
-def district_quotas(request: HttpRequest) -> HttpResponse:
+def district_quotas(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
     targets = dict(DistrictQuota.objects.values_list("district", "target"))
     form = DistrictQuotaForm(request.POST or None, targets=targets)

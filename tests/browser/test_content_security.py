@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import FilePayload, Page, Route, expect
 
 from diagnosis.answers import clean_answer
 from diagnosis.models import Assessment, User
@@ -31,6 +31,7 @@ def violations(errors: list[str]) -> list[str]:
 def drag_corner(page: Page, selector: str) -> None:
     """Make a text area taller with the mouse, as a user would."""
     box = page.locator(selector).bounding_box()
+    assert box is not None
     corner = (box["x"] + box["width"] - 2, box["y"] + box["height"] - 2)
     page.mouse.move(*corner)
     page.mouse.down()
@@ -79,7 +80,7 @@ def test_it_breaks_no_rule_while_answering(
     with page.expect_response(is_autosave_of("STR-01")):
         page.set_input_files(
             "[name=q-STR-01-evidence]",
-            files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PNG}],
+            files=[FilePayload(name="photo.png", mimeType="image/png", buffer=PNG)],
         )
     expect(page.get_by_test_id("question-STR-01")).to_contain_text("photo.png")
     with page.expect_response(lambda response: response.url.endswith("/goal/")):

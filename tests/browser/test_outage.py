@@ -96,7 +96,9 @@ def test_it_keeps_every_answer_given_while_saves_fail_and_saves_them_all_afterwa
     page.unroute("**/goal/")
     expect_saved(page, "STR-01", "STR-02", "STR-03", "STR-04", "STR-06", "STR-07")
     expect(page.locator("#goal-STR .text-success")).to_be_visible()
-    expect(banner).to_have_text(banner.get_attribute("data-restored-text"))
+    restored = banner.get_attribute("data-restored-text")
+    assert restored is not None
+    expect(banner).to_have_text(restored)
 
     assert stored(assessment) == {
         "STR-01": 3,
@@ -198,7 +200,9 @@ def test_it_rides_out_a_real_database_outage(
     assert (reload.status, reload.headers["retry-after"]) == (503, "1")
     assert "本页暂时无法显示" in reload.text()
     expect_saved(page, "EQP-01", "EQP-02", "EQP-06")
-    expect(banner).to_have_text(banner.get_attribute("data-restored-text"))
+    restored = banner.get_attribute("data-restored-text")
+    assert restored is not None
+    expect(banner).to_have_text(restored)
     questions = assessment.questionnaire.definition.questions
     assert stored(assessment) == {
         "EQP-01": 3,

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
+from typing import Any
 
 from benchkit import (
     answer_sections,
@@ -36,7 +36,7 @@ LANGUAGE = "zh-hans"
 PAGE_LIMIT_KB = 80
 VALIDATE_TARGET_MS = 100
 VALIDATE_RUNS = 40
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def main() -> None:
@@ -53,7 +53,7 @@ def main() -> None:
             reverse("review_dimension", args=[assessment.pk, d.code]) for d in definition.dimensions
         ]
         sizes = {url: len(get_ok(client, url)) for url in urls}
-        largest = max(sizes, key=sizes.get)
+        largest = max(sizes, key=sizes.__getitem__)
         comment(f"largest page {largest}; every page: {sorted(sizes.values())}")
         emit("review_page_max_kb", sizes[largest] / 1024, "KB", decimals=1)
         biggest_dimension = max(definition.dimensions, key=lambda d: len(d.questions))
@@ -139,6 +139,7 @@ def verdicts(assessment, dimension) -> list[tuple[str, dict]]:
         if not question.scored or question.code not in answered:
             continue
         prefix = f"v-{question.code}-"
+        value: list[str] | str
         if question.type is QuestionType.CHECKLIST:
             value = [question.items[0].code]
         elif question.type is QuestionType.KPI:
@@ -153,4 +154,4 @@ def verdicts(assessment, dimension) -> list[tuple[str, dict]]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -68,6 +68,7 @@ def test_it_refuses_two_columns_for_the_same_value():
 
 def test_it_cleans_a_valid_row_and_derives_the_size_class():
     row, problems = clean_row(2, cells(credit_code=" " + valid_credit_code(5).lower() + " "))
+    assert row is not None
     assert problems == []
     assert row.credit_code == valid_credit_code(5)
     assert (row.industry, row.district, row.size_class) == (34, "minhang", "small")
@@ -89,6 +90,7 @@ def test_it_cleans_a_valid_row_and_derives_the_size_class():
 )
 def test_it_reads_district_names_as_lists_write_them(value, district):
     row, _problems = clean_row(2, cells(district=value))
+    assert row is not None
     assert row.district == district
 
 
@@ -98,6 +100,7 @@ def test_it_reads_district_names_as_lists_write_them(value, district):
 )
 def test_it_reads_the_division_from_a_code_or_class(value, industry):
     row, _problems = clean_row(2, cells(industry=value))
+    assert row is not None
     assert row.industry == industry
 
 
@@ -132,12 +135,14 @@ def test_it_refuses_formulas_and_control_characters():
 
 def test_it_keeps_a_phone_number_that_starts_with_a_plus():
     row, problems = clean_row(2, cells(contact_phone="+86 21 1234-5678"))
+    assert row is not None
     assert problems == [] and row.contact_phone == "+86 21 1234-5678"
 
 
 def test_it_needs_a_size_class_or_employees_and_revenue():
     assert codes(cells(employees="", revenue="")) == [("size_class", "size_missing")]
     row, _problems = clean_row(2, cells(employees="", revenue="", size_class="中型"))
+    assert row is not None
     assert row.size_class == "medium"
     assert codes(cells(size_class="巨型")) == [("size_class", "size_unknown")]
 
@@ -148,6 +153,7 @@ def test_it_needs_a_size_class_or_employees_and_revenue():
 )
 def test_it_reads_yes_and_no(value, flag):
     row, _problems = clean_row(2, cells(above_scale=value))
+    assert row is not None
     assert row.above_scale is flag
 
 
@@ -158,6 +164,7 @@ def test_it_refuses_a_flag_that_is_neither_yes_nor_no():
 def test_it_refuses_a_bad_email_and_lowercases_a_good_one():
     assert codes(cells(contact_email="not-an-address")) == [("contact_email", "email_invalid")]
     row, _problems = clean_row(2, cells(contact_email="Wang@Factory.Example"))
+    assert row is not None
     assert row.contact_email == "wang@factory.example"
 
 

@@ -11,7 +11,7 @@ from diagnosis.population.problems import MESSAGES, Problem, problem_message
 from diagnosis.population.reader import TableError, open_table
 from tests.population_files import HEADER, csv_bytes, firm_row, xlsx_bytes
 
-cell_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+cell_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 good_rows = st.lists(st.integers(1, 10_000), min_size=1, max_size=8, unique=True).map(
     lambda serials: [firm_row(serial) for serial in serials]
 )

@@ -44,7 +44,9 @@ LONG = [
 
 
 def view_box(svg: str) -> tuple[float, float, float, float]:
-    left, top, width, height = map(float, re.search(r'viewBox="([^"]+)"', svg).group(1).split())
+    found = re.search(r'viewBox="([^"]+)"', svg)
+    assert found is not None
+    left, top, width, height = map(float, found.group(1).split())
     return left, top, left + width, top + height
 
 

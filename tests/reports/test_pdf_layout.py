@@ -35,6 +35,7 @@ def document(request, language, submitted, consultant, respondent, firm):
         assessment_submit(assessment=assessment, user=respondent)
         review.review_sign_off(assessment=assessment, consultant=consultant)
     report = build_report(*get_assessment_for_user(respondent, assessment.pk))
+    assert report is not None
     return report_document(report, RequestFactory().get("/"))
 
 

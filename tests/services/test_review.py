@@ -150,7 +150,8 @@ def test_it_confirms_unchanged_answers_and_keeps_changed_ones(submitted, consult
     answers = list(
         Answer.objects.filter(assessment=submitted, question__code__startswith="EQP-0")
         .select_related("validation")
-        .annotate(question_code=F("question__code"))
+        # Answer declares question_code (not a column), as queries.assessments annotates it.
+        .annotate(question_code=F("question__code"))  # type: ignore[no-redef]
     )
     confirmed = review.answers_confirm(assessment=submitted, consultant=consultant, answers=answers)
     assert "EQP-01" not in confirmed and len(confirmed) == len(answers) - 1
@@ -167,6 +168,7 @@ def test_it_adds_a_note_on_a_question(submitted, consultant):
     note = review.review_comment(
         assessment=submitted, author=consultant, text="请补充", question_code="SEC-02"
     )
+    assert note.question is not None
     assert note.question.code == "SEC-02" and not note.is_finding
     with pytest.raises(review.ReviewError):
         review.review_comment(

@@ -185,6 +185,7 @@ def test_it_offers_a_template_the_import_reads_back(client, administrator, post_
     template = client.get(reverse("population_template", args=[file_format])).content
     if file_format == "xlsx":
         sheet = load_workbook(io.BytesIO(template), read_only=True).active
+        assert sheet is not None
         assert next(sheet.iter_rows(values_only=True))[0] == "统一社会信用代码"
     response = post_file(template, f"template.{file_format}")
     population_import = PopulationImport.objects.get(pk=response.url.rstrip("/").split("/")[-1])

@@ -114,8 +114,9 @@ def test_it_sets_a_validated_value_and_updates_the_scores(consultant_client, sub
     html = response.content.decode()
     assert 'data-state="changed"' in html and "现场核实" in html
     eqp = next(d for d in before["dimensions"] if d["code"] == "EQP")
-    shown = re.search(r'data-testid="validated-EQP">([\d.]+)<', html).group(1)
-    assert float(shown) != eqp["score"]
+    shown = re.search(r'data-testid="validated-EQP">([\d.]+)<', html)
+    assert shown is not None
+    assert float(shown.group(1)) != eqp["score"]
 
 
 def test_it_confirms_all_unchanged_answers_of_a_dimension_in_one_step(
@@ -188,6 +189,7 @@ def test_it_adds_a_note_for_the_firm_on_one_question(consultant_client, submitte
     assert response.status_code == 200
     assert 'data-testid="notes-SEC-01"' in html and "请提供网络分区图 &lt;b&gt;" in html
     note = ReviewComment.objects.get()
+    assert note.question is not None
     assert (note.question.code, note.is_finding) == ("SEC-01", False)
 
 
