@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from diagnosis.models import Assessment, Assignment, User
+from diagnosis.models import Assessment, User
+from diagnosis.queries.review import review_contact
 
 
 def send_email(name: str, users: list[User], context: dict) -> int:
@@ -43,13 +44,11 @@ def _assessment_context(assessment: Assessment, path: str) -> dict:
 def notify_submitted(assessment_pk: int) -> int:
     """Tell the assigned consultant that a firm submitted its assessment."""
     assessment = Assessment.objects.select_related("firm").get(pk=assessment_pk)
-    assignment = (
-        Assignment.objects.select_related("consultant").filter(firm=assessment.firm).first()
-    )
-    if assignment is None or assignment.consultant is None:
+    consultant = review_contact(assessment.firm_id).consultant
+    if consultant is None:  # none assigned, or no longer working for the provider
         return 0
     context = _assessment_context(assessment, reverse("review", args=[assessment.pk]))
-    return send_email("assessment-submitted", [assignment.consultant], context)
+    return send_email("assessment-submitted", [consultant], context)
 
 
 def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:
