@@ -106,7 +106,8 @@ class AddressThrottleBackend:
             limit=settings.LOGIN_FAILURES_PER_ADDRESS,
             window=_cool_off_seconds(),
         ):
-            request.axes_locked_out = True  # type: ignore[attr-defined] (AxesMiddleware: 429)
+            # AxesMiddleware answers a locked-out request with its lockout page (429).
+            request.axes_locked_out = True  # type: ignore[attr-defined]
             raise PermissionDenied
         return None
 

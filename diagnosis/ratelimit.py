@@ -18,7 +18,9 @@ def client_address(request: HttpRequest) -> str:
 
     address, _routable = get_client_ip(
         request,
-        proxy_order=settings.AXES_IPWARE_PROXY_ORDER,
+        proxy_order="right-most"
+        if settings.AXES_IPWARE_PROXY_ORDER == "right-most"
+        else "left-most",
         proxy_count=settings.AXES_IPWARE_PROXY_COUNT,
         request_header_order=settings.AXES_IPWARE_META_PRECEDENCE_ORDER,
     )
