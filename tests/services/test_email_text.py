@@ -1,11 +1,12 @@
 """Plain-text emails and subjects show names as typed, not HTML-escaped (issue 11 item 5)."""
 
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from diagnosis.services.firms import firm_request_join, invitation_create
 from tests.factories import make_user
 
-NAME = "A&B \"Tech\" O'Brien 精密"
+NAME = 'A&B "Tech" O\'Brien 精密'
 
 
 def test_an_invitation_shows_the_firms_and_inviters_names_as_typed(firm, respondent):
@@ -20,6 +21,7 @@ def test_an_invitation_shows_the_firms_and_inviters_names_as_typed(firm, respond
     (message,) = mail.outbox
     assert NAME in message.subject and "王 & 'Li'" in message.subject
     assert NAME in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     html, _mimetype = message.alternatives[0]
     assert "A&amp;B &quot;Tech&quot; O&#x27;Brien" in html  # the HTML part stays escaped
 
