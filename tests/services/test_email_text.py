@@ -23,7 +23,7 @@ def test_an_invitation_shows_the_firms_and_inviters_names_as_typed(firm, respond
     assert NAME in message.body
     assert isinstance(message, EmailMultiAlternatives)
     html, _mimetype = message.alternatives[0]
-    assert "A&amp;B &quot;Tech&quot; O&#x27;Brien" in html  # the HTML part stays escaped
+    assert "A&amp;B &quot;Tech&quot; O&#x27;Brien" in str(html)  # the HTML stays escaped
 
 
 def test_a_join_request_shows_the_requesters_name_as_typed(firm, respondent):
