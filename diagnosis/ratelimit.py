@@ -5,17 +5,17 @@ the limit applies within it. The cache must be shared by every app server for th
 hold across them (a per-process cache allows `limit` per process).
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ipware import get_client_ip
 
 
 def client_address(request: HttpRequest) -> str:
     """The client's address as django-axes sees it (django-ipware with the AXES_IPWARE_*
     settings): behind PROXY_COUNT reverse proxies, from X-Forwarded-For, else REMOTE_ADDR."""
-    from django.conf import settings
-
     address, _routable = get_client_ip(
         request,
         proxy_order="right-most"
@@ -47,3 +47,30 @@ def hit(scope: str, subject: object, *, limit: int, window: int) -> bool:
 def exceeded(scope: str, subject: object, *, limit: int, window: int) -> bool:
     """Whether `subject` is already past `limit` in this window (counts nothing)."""
     return (cache.get(_key(scope, subject, window)) or 0) >= limit
+
+
+class EmailLimitReached(Exception):
+    """Too many emails for a user, a firm or an address in the last hour."""
+
+
+def email_sent(*, user: object = None, firm: object = None, address: str | None = None) -> None:
+    """Count one email sent on behalf of a user (an id or an address typed in), a firm or a
+    client address; raise EmailLimitReached, counting nothing, if any is at its hourly limit
+    (EMAILS_PER_USER_PER_HOUR, EMAILS_PER_FIRM_PER_HOUR, EMAILS_PER_ADDRESS_PER_HOUR)."""
+    subjects = [
+        (scope, subject, limit)
+        for scope, subject, limit in (
+            ("email-user", user, settings.EMAILS_PER_USER_PER_HOUR),
+            ("email-firm", firm, settings.EMAILS_PER_FIRM_PER_HOUR),
+            ("email-address", address, settings.EMAILS_PER_ADDRESS_PER_HOUR),
+        )
+        if subject is not None
+    ]
+    if any(
+        exceeded(scope, subject, limit=limit, window=3600) for scope, subject, limit in subjects
+    ):
+        raise EmailLimitReached(
+            _("Too many emails were sent for this in the last hour. Please try again later.")
+        )
+    for scope, subject, limit in subjects:
+        hit(scope, subject, limit=limit, window=3600)

@@ -265,6 +265,11 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)
 OUTREACH_LINK_DAYS = env_int("OUTREACH_LINK_DAYS", 60)
 POPULATION_IMPORT_MAX_BYTES = env_int("POPULATION_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Emails a user, a firm or a client address may cause per hour (invitations, join requests,
+# sign-up and password-reset messages): past them the action is refused with a message.
+EMAILS_PER_USER_PER_HOUR = env_int("EMAILS_PER_USER_PER_HOUR", 10)
+EMAILS_PER_FIRM_PER_HOUR = env_int("EMAILS_PER_FIRM_PER_HOUR", 30)
+EMAILS_PER_ADDRESS_PER_HOUR = env_int("EMAILS_PER_ADDRESS_PER_HOUR", 20)
 # Checks of signed reports on the public verification page, per client address and hour.
 VERIFY_CHECKS_PER_HOUR = env_int("VERIFY_CHECKS_PER_HOUR", 30)
 

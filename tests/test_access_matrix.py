@@ -162,6 +162,10 @@ MATRIX: dict[str, Row] = {
     "home": Row(get=EVERYONE_200),
     # Signing up is open to all; an empty form comes back with its errors.
     "signup": Row(get=EVERYONE_200, post=EVERYONE_200),
+    # The emailed link is the capability; a wrong or used one says so to anyone.
+    "signup_confirm": Row(
+        get=EVERYONE_200, post=EVERYONE_200, args=lambda world: ["MQ", "wrong-token"]
+    ),
     # The user's own firm: B's owner sees B. Staff without a firm have none to see.
     "firm_detail": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404)),
     # Members already have a firm (→ /firm/). Registering a firm is for would-be respondents:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diagnosis import ratelimit
 from diagnosis.models import (
     DistrictOfficer,
     Firm,
@@ -32,6 +33,14 @@ class FirmError(Exception):
 def _ensure_no_firm(user: User) -> None:
     if Membership.objects.filter(user=user).exists():
         raise FirmError(_("You already belong to a firm."))
+
+
+def _count_email(*, user: User, firm: Firm) -> None:
+    """Count an email sent on behalf of `user` for `firm`; FirmError past the hourly limits."""
+    try:
+        ratelimit.email_sent(user=user.pk, firm=firm.pk)
+    except ratelimit.EmailLimitReached as error:
+        raise FirmError(str(error)) from None
 
 
 def _ensure_may_answer(user: User) -> None:
@@ -84,6 +93,7 @@ def firm_request_join(*, user: User, firm: Firm) -> JoinRequest:
         firm=firm, user=user, status=JoinRequest.Status.PENDING
     )
     if created:
+        _count_email(user=user, firm=firm)
         audit_log("diagnosis.firm.join_requested", actor=user, firm=firm)
         owners = list(User.objects.filter(membership__firm=firm, membership__role="owner"))
         send_email(
@@ -134,6 +144,7 @@ def invitation_create(*, firm: Firm, owner: User, email: str) -> tuple[Invitatio
     email = email.strip().lower()
     if Membership.objects.filter(firm=firm, user__email=email).exists():
         raise FirmError(_("%(email)s is already a member of your firm.") % {"email": email})
+    _count_email(user=owner, firm=firm)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         firm=firm,
