@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python tests/perf/fuzz_forms.py`` (a throwaway SQLite
 database) or ``python tests/perf/fuzz_forms.py --postgres postgres://postgres@127.0.0.1:5432``
-(a throwaway PostgreSQL database, `fuzz_forms_<pid>`, dropped at the end). It builds the
+(a throwaway PostgreSQL database, `fuzz_forms_<pid>` or `--database-name`, dropped at the
+end). It builds the
 permission matrix's world (tests/matrix_world.py), starts gunicorn (2 sync workers,
 production-like settings) on ``--port`` and sends ``--requests`` fuzzed form POSTs
 (tests/fuzzing.py) to every URL that takes a POST, each as a persona picked at random,
@@ -35,10 +36,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=12_000)
     parser.add_argument("--port", type=int, default=8121)
     parser.add_argument("--postgres", default="", help="server URL, without a database name")
+    parser.add_argument("--database-name", default=f"fuzz_forms_{os.getpid()}")
     arguments = parser.parse_args()
     with throwaway_directory() as directory:
         database_url = f"sqlite:///{directory / 'db.sqlite3'}"
-        name = f"fuzz_forms_{os.getpid()}"
+        name = arguments.database_name
         if arguments.postgres:
             database_url = f"{arguments.postgres.rstrip('/')}/{name}"
             _admin_sql(arguments.postgres, f'CREATE DATABASE "{name}"')
