@@ -1,11 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis import models
+from diagnosis.services import providers
 
 
 @admin.register(models.User)
@@ -167,7 +169,6 @@ admin.site.register(models.Invitation)
 admin.site.register(models.JoinRequest)
 admin.site.register(models.DimensionGoal)
 admin.site.register(models.Provider)
-admin.site.register(models.ProviderMembership)
 admin.site.register(models.Assignment)
 admin.site.register(models.ReviewComment)
 
@@ -176,3 +177,62 @@ admin.site.register(models.ReviewComment)
 class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor", "firm", "assessment"]
     list_filter = ["action"]
+
+
+class ProviderMembershipForm(forms.ModelForm):
+    class Meta:
+        model = models.ProviderMembership
+        fields = ["user", "provider", "role"]
+
+    def clean_user(self) -> models.User:
+        user = self.cleaned_data["user"]
+        if models.Membership.objects.filter(user=user).exists():
+            raise forms.ValidationError(
+                _("%(user)s answers for a firm and so cannot work for a diagnosis provider.")
+                % {"user": user}
+            )
+        return user
+
+
+@admin.register(models.ProviderMembership)
+class ProviderMembershipAdmin(admin.ModelAdmin):
+    """Staff changes go through services/providers.py: a consultant who leaves or moves
+    loses their firms at once, which go back to the provider manager's queue, audited."""
+
+    form = ProviderMembershipForm
+    list_display = ["user", "provider", "role"]
+    list_filter = ["provider", "role"]
+    autocomplete_fields = ["user"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.ProviderMembership | None = None
+    ) -> list[str]:
+        return ["user"] if obj is not None else []
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: models.ProviderMembership,
+        form: forms.ModelForm,
+        change: bool,
+    ) -> None:
+        actor = request.user if isinstance(request.user, models.User) else None
+        if not change:
+            obj.pk = providers.provider_member_add(
+                user=obj.user, provider=obj.provider, role=obj.role, actor=actor
+            ).pk
+            return
+        if "provider" in form.changed_data:
+            stored = models.ProviderMembership.objects.get(pk=obj.pk)
+            providers.provider_member_move(membership=stored, provider=obj.provider, actor=actor)
+        obj.save()
+
+    def delete_model(self, request: HttpRequest, obj: models.ProviderMembership) -> None:
+        actor = request.user if isinstance(request.user, models.User) else None
+        providers.provider_member_remove(membership=obj, actor=actor)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[models.ProviderMembership]
+    ) -> None:
+        for membership in queryset.select_related("user"):
+            self.delete_model(request, membership)

@@ -8,9 +8,15 @@ reads the roles every page's navigation shows. Authentication itself is Django's
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import backends
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpRequest
 
+from diagnosis import ratelimit
 from diagnosis.models import DistrictOfficer, Membership, ProviderMembership, User
 from diagnosis.queries.rows import Part, RowQuery
 
@@ -80,3 +86,38 @@ def _roles(
         is_programme_admin=user.is_programme_admin,
         is_district_officer=bool(district_officer),
     )
+
+
+def _cool_off_seconds() -> int:
+    return max(60, int(float(settings.AXES_COOLOFF_TIME) * 3600))
+
+
+class AddressThrottleBackend:
+    """Password spraying: past LOGIN_FAILURES_PER_ADDRESS failed logins from one client
+    address (any user names) within the cool-off, logins from it are refused. django-axes
+    throttles each user name per address; this counts every name together.
+
+    Like axes' backend it has no `get_user`, so sessions name the model backend."""
+
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+        if request is not None and ratelimit.exceeded(
+            "login-failures",
+            ratelimit.client_address(request),
+            limit=settings.LOGIN_FAILURES_PER_ADDRESS,
+            window=_cool_off_seconds(),
+        ):
+            # AxesMiddleware answers a locked-out request with its lockout page (429).
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            raise PermissionDenied
+        return None
+
+
+@receiver(user_login_failed, dispatch_uid="diagnosis-login-failures-per-address")
+def count_login_failure(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None:
+        ratelimit.hit(
+            "login-failures",
+            ratelimit.client_address(request),
+            limit=settings.LOGIN_FAILURES_PER_ADDRESS,
+            window=_cool_off_seconds(),
+        )

@@ -4,9 +4,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -14,6 +16,43 @@ from django.utils.csp import CSP, build_policy
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+
+class RejectUndecodableFormsMiddleware:
+    """Answer 400 to a form body that cannot be decoded: a charset other than UTF-8 on an
+    urlencoded form, invalid bytes, a broken multipart body.
+
+    Django raises BadRequest for the first without discarding the body, so its own 400
+    handler (which checks the CSRF token, reading the body again) would turn it into a 500.
+    The body is parsed here once, before anything else reads it, and dropped if it fails.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and not _decodes(request):
+            request._mark_post_parse_error()  # type: ignore[attr-defined]
+            message = _("The form could not be read: send it as UTF-8 text, as browsers do.")
+            return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+UNDECODABLE_ERRORS = (BadRequest, MultiPartParserError, UnicodeError, LookupError)
+
+
+def _decodes(request: HttpRequest) -> bool:
+    """Whether the form body is UTF-8 (a charset Django does not know, which it would
+    silently ignore, counts as another) and parses."""
+    charset = request.content_params.get("charset", "utf-8") if request.content_params else "utf-8"
+    if request.content_type in FORM_TYPES and charset.lower() not in {"utf-8", "utf8"}:
+        return False
+    try:
+        request.POST  # noqa: B018 (parsed here, once)
+    except UNDECODABLE_ERRORS:
+        return False
+    return True
 
 
 class RejectNullBytesMiddleware:

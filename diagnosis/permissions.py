@@ -88,11 +88,19 @@ def managed_provider_ids(user: User) -> list[int]:
     )
 
 
+def consultant_assignments(user: User) -> QuerySet[Assignment]:
+    """The firms assigned to the user as consultant by a provider they still work for: a
+    consultant removed from the provider or moved to another loses its firms at once,
+    even before the assignments are released (services/providers.py)."""
+    current = ProviderMembership.objects.filter(user=user, provider=OuterRef("provider"))
+    return Assignment.objects.filter(Exists(current), consultant=user)
+
+
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     """Assessments the user may read, annotated with how they relate to each."""
     member = Membership.objects.filter(user=user, firm=OuterRef("firm"))
     owner = member.filter(role=Membership.Role.OWNER)
-    consultant = Assignment.objects.filter(firm=OuterRef("firm"), consultant=user)
+    consultant = consultant_assignments(user).filter(firm=OuterRef("firm"))
     manager = Assignment.objects.filter(
         firm=OuterRef("firm"),
         provider__memberships__user=user,
@@ -193,7 +201,7 @@ def review_queue_for(user: User) -> QuerySet[Assessment]:
     if not is_consultant(user):
         raise PermissionDenied(_("The review queue is for diagnosis providers' consultants."))
     providers = managed_provider_ids(user)
-    scope = Q(firm__assignment__consultant=user)
+    scope = Q(Exists(consultant_assignments(user).filter(firm=OuterRef("firm"))))
     if providers:
         scope |= Q(firm__assignment__provider_id__in=providers)
     return (

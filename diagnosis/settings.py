@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "diagnosis.middleware.RejectUndecodableFormsMiddleware",
     "diagnosis.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,6 +125,7 @@ CACHES = {
 
 AUTH_USER_MODEL = "diagnosis.User"
 AUTHENTICATION_BACKENDS = [
+    "diagnosis.auth.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "diagnosis.auth.ModelBackend",
 ]
@@ -147,7 +149,19 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Behind PROXY_COUNT reverse proxies (1 for one nginx in front), the client's address is
+# read from X-Forwarded-For by django-ipware, for axes and for every limit of ours
+# (diagnosis/ratelimit.py). ipware counts the proxies listed in the header, one fewer than
+# those in front (the nearest is REMOTE_ADDR); a header that does not have exactly that many
+# entries is not trusted (REMOTE_ADDR is used). With no proxy the header is ignored.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT > 0 else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT > 0 else ("REMOTE_ADDR",)
+)
+# Password spraying: failed logins from one address, whatever the user names, per cool-off.
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -251,6 +265,11 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)
 OUTREACH_LINK_DAYS = env_int("OUTREACH_LINK_DAYS", 60)
 POPULATION_IMPORT_MAX_BYTES = env_int("POPULATION_IMPORT_MAX_MB", 50) * 1024 * 1024
+# Emails a user, a firm or a client address may cause per hour (invitations, join requests,
+# sign-up and password-reset messages): past them the action is refused with a message.
+EMAILS_PER_USER_PER_HOUR = env_int("EMAILS_PER_USER_PER_HOUR", 10)
+EMAILS_PER_FIRM_PER_HOUR = env_int("EMAILS_PER_FIRM_PER_HOUR", 30)
+EMAILS_PER_ADDRESS_PER_HOUR = env_int("EMAILS_PER_ADDRESS_PER_HOUR", 20)
 # Checks of signed reports on the public verification page, per client address and hour.
 VERIFY_CHECKS_PER_HOUR = env_int("VERIFY_CHECKS_PER_HOUR", 30)
 

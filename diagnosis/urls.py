@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from diagnosis.forms.accounts import ThrottledPasswordResetForm
 from diagnosis.views import (
     accounts,
     firms,
@@ -17,6 +19,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path(
+        "accounts/signup/confirm/<str:uidb64>/<str:token>/",
+        accounts.signup_confirm,
+        name="signup_confirm",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     # Firms and colleagues
     path("firm/", firms.firm_detail, name="firm_detail"),

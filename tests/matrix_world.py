@@ -48,6 +48,7 @@ from diagnosis.services.assessments import (
 )
 from diagnosis.services.outreach import invitation_token
 from diagnosis.services.population import population_import_check, population_import_upload
+from diagnosis.services.providers import provider_member_move, provider_member_remove
 from diagnosis.services.questionnaires import questionnaire_store
 from tests.answering import sample_value
 from tests.factories import (
@@ -76,6 +77,10 @@ PERSONAS = (
     "district_officer",
     "other_district_officer",
 )
+# Firm A's consultants before `consultant`: one removed from the provider, one moved to
+# another provider (services/providers.py). Each gets what the persona it maps to gets,
+# except where tests/test_access_matrix.py says otherwise.
+FORMER_CONSULTANTS = {"removed_consultant": "outsider", "moved_consultant": "other_consultant"}
 EVIDENCE_CODE = "STR-01"
 PDF_BYTES = b"%PDF-1.4\n% matrix evidence\n"
 
@@ -150,8 +155,25 @@ def _personas() -> tuple[dict[str, User], Firm]:
     ProviderMembership.objects.create(
         user=users["manager"], provider=provider, role=ProviderMembership.Role.MANAGER
     )
-    Assignment.objects.create(firm=firm, provider=provider, consultant=users["consultant"])
+    _former_consultants(users, firm, provider)
+    Assignment.objects.filter(firm=firm).update(consultant=users["consultant"])
     return users, firm
+
+
+def _former_consultants(users: dict[str, User], firm: Firm, provider: Provider) -> None:
+    """Firm A assigned in turn to two consultants who then left the provider."""
+    other_provider = Provider.objects.create(name="另一家诊断服务商")
+    for persona in FORMER_CONSULTANTS:
+        user = make_user(email=f"{persona.replace('_', '.')}@provider.example")
+        users[persona] = user
+        membership = ProviderMembership.objects.create(user=user, provider=provider)
+        Assignment.objects.update_or_create(
+            firm=firm, defaults={"provider": provider, "consultant": user}
+        )
+        if persona == "moved_consultant":
+            provider_member_move(membership=membership, provider=other_provider, actor=None)
+        else:
+            provider_member_remove(membership=membership, actor=None)
 
 
 def build_world(bundled_data: dict[str, Any]) -> World:

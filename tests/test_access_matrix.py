@@ -12,8 +12,10 @@ gets the permission matrix"), not what the code happens to do:
   wrong role → 403, right role → 200 (or 302 after a POST).
 
 Every object is firm A's (`firm`); firm B (`other_firm`) exists only through its owner,
-`other_respondent`. `test_it_has_a_row_for_every_url_of_the_project` fails when a view is
-added without a row here.
+`other_respondent`. Firm A's former consultants (one removed from the provider, one moved to
+another) get what an outsider and a consultant of the provider not assigned to A get: 404
+on everything of A (issue 11 item 4). `test_it_has_a_row_for_every_url_of_the_project`
+fails when a view is added without a row here.
 """
 
 import random
@@ -29,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from diagnosis.models import Assessment
 from tests.answering import answer_post_data
 from tests.factories import valid_credit_code
-from tests.matrix_world import EVIDENCE_CODE, PERSONAS, World, build_world
+from tests.matrix_world import EVIDENCE_CODE, FORMER_CONSULTANTS, PERSONAS, World, build_world
 from tests.population_files import csv_bytes, firm_row, upload
 
 LOGIN = "login"  # a 302 to the login page, with ?next=
@@ -70,6 +72,9 @@ class Row:
     args: Callable[[World], list] = _no_args
     data: Callable[[World], dict] = _no_data
     query: str = ""
+    # What a former consultant (FORMER_CONSULTANTS) gets where it differs from the persona
+    # they map to: (method, persona) → status.
+    former: dict[tuple[str, str], int | str] = field(default_factory=dict)
     methods: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +83,9 @@ class Row:
         object.__setattr__(self, "methods", ("get",) if self.post is None else ("get", "post"))
 
     def expected(self, method: str, persona: str) -> int | str:
+        if persona in FORMER_CONSULTANTS:
+            like = FORMER_CONSULTANTS[persona]
+            return self.former.get((method, persona), self.expected(method, like))
         statuses = self.get if method == "get" else self.post
         assert statuses is not None, f"{method} is not tried"
         return statuses[PERSONAS.index(persona)]
@@ -154,6 +162,10 @@ MATRIX: dict[str, Row] = {
     "home": Row(get=EVERYONE_200),
     # Signing up is open to all; an empty form comes back with its errors.
     "signup": Row(get=EVERYONE_200, post=EVERYONE_200),
+    # The emailed link is the capability; a wrong or used one says so to anyone.
+    "signup_confirm": Row(
+        get=EVERYONE_200, post=EVERYONE_200, args=lambda world: ["MQ", "wrong-token"]
+    ),
     # The user's own firm: B's owner sees B. Staff without a firm have none to see.
     "firm_detail": Row(get=(LOGIN, 200, 200, 200, 404, 404, 404, 404, 404, 404, 404)),
     # Members already have a firm (→ /firm/). Registering a firm is for would-be respondents:
@@ -185,6 +197,7 @@ MATRIX: dict[str, Row] = {
         get=EVERYONE_200,
         post=(200, 200, 200, 200, 200, 200, 200, 200, 302, 200, 200),
         args=lambda world: [world.invitation_token],
+        former={("post", "removed_consultant"): 200},
     ),
     # A's members are told A already has one open; B's owner starts B's.
     "assessment_new": Row(
@@ -329,7 +342,7 @@ CASES = [
     pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
     for name, row in MATRIX.items()
     for method in row.methods
-    for persona in PERSONAS
+    for persona in PERSONAS + tuple(FORMER_CONSULTANTS)
 ]
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from diagnosis.models import Answer
 
@@ -91,3 +92,52 @@ def test_it_answers_503_when_only_the_error_page_needs_the_database(
 def test_it_still_serves_what_needs_no_database(client, database_outage):
     with database_outage():
         assert client.get("/").status_code == 200
+
+
+# --- Form bodies that cannot be decoded: 400, never 500 (issue 11 item 13) ----------------
+
+CSRF_TOKEN = "a" * 32
+
+
+def csrf_client(user=None):
+    """A client that checks CSRF like a browser's server does: Django's 400 handler reads the
+    body again for the token, which the plain test client skips."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded; charset=bogus", b"username=a&password=b"),
+        ("application/x-www-form-urlencoded; charset=gbk", b"username=\xff\xfe\x81&password=b"),
+        ("application/x-www-form-urlencoded; charset=GBK", "username=王芳".encode("gbk")),
+        ("application/x-www-form-urlencoded; charset=utf-16", "username=a".encode("utf-16")),
+        ("multipart/form-data; boundary=xx; charset=shift_jis", b"--xx\r\n"),
+        ("multipart/form-data", b"no boundary"),
+    ],
+)
+def test_it_answers_400_to_a_form_it_cannot_decode(db, content_type, body):
+    client = csrf_client()
+    response = client.generic(
+        "POST", "/accounts/login/", body, content_type, headers={"X-CSRFToken": CSRF_TOKEN}
+    )
+
+    assert response.status_code == 400
+    assert "UTF-8" in response.content.decode()
+
+
+def test_it_still_reads_a_utf8_form(db):
+    client = csrf_client()
+    response = client.post(
+        "/accounts/login/",
+        b"username=%E7%8E%8B%E8%8A%B3&password=b",
+        "application/x-www-form-urlencoded; charset=UTF-8",
+        headers={"X-CSRFToken": CSRF_TOKEN},
+    )
+
+    assert response.status_code == 200
+    assert "王芳" in response.content.decode()

@@ -2,8 +2,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from diagnosis import ratelimit
 from diagnosis.models import User
 
 
@@ -14,12 +16,8 @@ class SignupForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Log in or reset your password.")
-            )
-        return email
+        """Whether the address has an account is not said here: it is emailed to it."""
+        return self.cleaned_data["email"].lower()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -34,3 +32,15 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's form, with the reset emails to one address limited per hour."""
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].lower()
+        try:
+            ratelimit.email_sent(user=email)
+        except ratelimit.EmailLimitReached as error:
+            raise forms.ValidationError(str(error)) from None
+        return email

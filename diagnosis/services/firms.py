@@ -11,7 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnosis.models import Firm, Invitation, JoinRequest, Membership, User
+from diagnosis import ratelimit
+from diagnosis.models import (
+    DistrictOfficer,
+    Firm,
+    Invitation,
+    JoinRequest,
+    Membership,
+    ProviderMembership,
+    User,
+)
 from diagnosis.services.audit import audit_log
 from diagnosis.services.notifications import send_email
 from diagnosis.services.population import population_link_firm
@@ -26,10 +35,36 @@ def _ensure_no_firm(user: User) -> None:
         raise FirmError(_("You already belong to a firm."))
 
 
+def _count_email(*, user: User, firm: Firm) -> None:
+    """Count an email sent on behalf of `user` for `firm`; FirmError past the hourly limits."""
+    try:
+        ratelimit.email_sent(user=user.pk, firm=firm.pk)
+    except ratelimit.EmailLimitReached as error:
+        raise FirmError(str(error)) from None
+
+
+def _ensure_may_answer(user: User) -> None:
+    """Provider staff, the programme office and district officers follow firms: letting one
+    join would let a consultant answer for a firm they review."""
+    if (
+        user.is_programme_admin
+        or ProviderMembership.objects.filter(user=user).exists()
+        or DistrictOfficer.objects.filter(user=user).exists()
+    ):
+        raise FirmError(
+            _(
+                "%(user)s works for a diagnosis provider, the programme office or a district, "
+                "and so cannot be a member of a firm."
+            )
+            % {"user": user}
+        )
+
+
 @transaction.atomic
 def firm_register(*, user: User, **fields: Any) -> Firm:
     """Create the firm with `user` as its owner."""
     _ensure_no_firm(user)
+    _ensure_may_answer(user)
     try:
         with transaction.atomic():
             firm = Firm.objects.create(**fields)
@@ -53,10 +88,12 @@ def firm_register_or_join(*, user: User, **fields: Any) -> Firm | JoinRequest:
 def firm_request_join(*, user: User, firm: Firm) -> JoinRequest:
     """Ask the firm's owners to let `user` join; repeated asks reuse the pending request."""
     _ensure_no_firm(user)
+    _ensure_may_answer(user)
     request, created = JoinRequest.objects.get_or_create(
         firm=firm, user=user, status=JoinRequest.Status.PENDING
     )
     if created:
+        _count_email(user=user, firm=firm)
         audit_log("diagnosis.firm.join_requested", actor=user, firm=firm)
         owners = list(User.objects.filter(membership__firm=firm, membership__role="owner"))
         send_email(
@@ -78,6 +115,7 @@ def join_request_decide(*, request: JoinRequest, owner: User, approve: bool) -> 
     if request.status != JoinRequest.Status.PENDING:
         raise FirmError(_("This request has already been decided."))
     if approve:
+        _ensure_may_answer(request.user)
         try:
             with transaction.atomic():
                 Membership.objects.create(user=request.user, firm=request.firm)
@@ -106,6 +144,7 @@ def invitation_create(*, firm: Firm, owner: User, email: str) -> tuple[Invitatio
     email = email.strip().lower()
     if Membership.objects.filter(firm=firm, user__email=email).exists():
         raise FirmError(_("%(email)s is already a member of your firm.") % {"email": email})
+    _count_email(user=owner, firm=firm)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         firm=firm,
@@ -153,6 +192,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             % {"email": locked.email}
         )
     _ensure_no_firm(user)
+    _ensure_may_answer(user)
     membership = Membership.objects.create(user=user, firm=locked.firm)
     locked.accepted_at = timezone.now()
     locked.accepted_by = user

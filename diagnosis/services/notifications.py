@@ -4,11 +4,13 @@ in the recipient's language, and sends through Django's tasks framework."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from diagnosis.models import Assessment, Assignment, User
+from diagnosis.models import Assessment, User
+from diagnosis.queries.review import review_contact
 
 
 def send_email(name: str, users: list[User], context: dict) -> int:
@@ -24,12 +26,19 @@ def send_email(name: str, users: list[User], context: dict) -> int:
 def send_templated_email(name: str, email: str, language: str, context: dict) -> None:
     """Render emails/<name>-subject.txt, -body.txt and -body.html in `language` and send."""
     with translation.override(language):
-        subject = render_to_string(f"emails/{name}-subject.txt", context).strip()
-        text = render_to_string(f"emails/{name}-body.txt", context)
+        subject = render_plain_text(f"emails/{name}-subject.txt", context).strip()
+        text = render_plain_text(f"emails/{name}-body.txt", context)
         html = render_to_string(f"emails/{name}-body.html", context)
     message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[email])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template without HTML escaping: a subject or text body shows
+    "A&B 'Tech'" as typed, not as "A&amp;B &#x27;Tech&#x27;" (the HTML part is escaped)."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
 
 
 def _assessment_context(assessment: Assessment, path: str) -> dict:
@@ -43,13 +52,11 @@ def _assessment_context(assessment: Assessment, path: str) -> dict:
 def notify_submitted(assessment_pk: int) -> int:
     """Tell the assigned consultant that a firm submitted its assessment."""
     assessment = Assessment.objects.select_related("firm").get(pk=assessment_pk)
-    assignment = (
-        Assignment.objects.select_related("consultant").filter(firm=assessment.firm).first()
-    )
-    if assignment is None or assignment.consultant is None:
+    consultant = review_contact(assessment.firm_id).consultant
+    if consultant is None:  # none assigned, or no longer working for the provider
         return 0
     context = _assessment_context(assessment, reverse("review", args=[assessment.pk]))
-    return send_email("assessment-submitted", [assignment.consultant], context)
+    return send_email("assessment-submitted", [consultant], context)
 
 
 def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:

@@ -33,10 +33,14 @@ def firm_register(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if isinstance(outcome, JoinRequest):
+                # The firm's name is not shown: a credit code alone must not reveal it to
+                # someone its owners have not let in.
                 messages.info(
                     request,
-                    _("%(firm)s is already registered. We have asked its owner to let you join.")
-                    % {"firm": outcome.firm.name},
+                    _(
+                        "A firm with this credit code is already registered. We have asked its "
+                        "owners to let you join; you will see the firm once they approve."
+                    ),
                 )
                 return redirect("home")
             messages.success(request, _("Your firm is registered. You can start the assessment."))

@@ -2,15 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from diagnosis import ratelimit
 from diagnosis.forms.review import VerificationForm
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.permissions import get_assessment_for_user
@@ -65,20 +64,9 @@ def report_verify(request: HttpRequest) -> HttpResponse:
 
 def _over_limit(request: HttpRequest) -> bool:
     """Count one check for the client's address in the current hour; True past the limit."""
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"report-verify:{_client_address(request)}:{hour}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    return count > settings.VERIFY_CHECKS_PER_HOUR
-
-
-def _client_address(request: HttpRequest) -> str:
-    """The client's address; behind PROXY_COUNT proxies, from X-Forwarded-For."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT or 0
-    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
-    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
-        return forwarded[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")[:64]
+    return ratelimit.hit(
+        "report-verify",
+        ratelimit.client_address(request),
+        limit=settings.VERIFY_CHECKS_PER_HOUR,
+        window=3600,
+    )

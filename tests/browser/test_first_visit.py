@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from diagnosis.models import Answer, Firm
@@ -21,6 +22,11 @@ def test_it_keeps_answers_a_new_user_gave_after_a_reload(open_page: OpenPage, qu
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("newcomer@factory.example")
+    link = re.search(r"/accounts/signup/confirm/\S+", str(mail.outbox[-1].body))
+    assert link, mail.outbox[-1].body
+    page.goto(link.group(0))
+    page.get_by_test_id("confirm-signup").click()
 
     page.get_by_test_id("go-register").click()
     code = valid_credit_code()

@@ -61,6 +61,17 @@ def site_environment(directory: Path) -> dict[str, str]:
 
 
 @contextmanager
+def throwaway_directory() -> Iterator[Path]:
+    """A temporary directory for a site's state, deleted on exit."""
+    directory = Path(tempfile.mkdtemp(prefix="digital-diagnosis-bench-"))
+    try:
+        yield directory
+    finally:
+        _close_connections()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
 def throwaway_site() -> Iterator[Path]:
     """Set up Django on a temporary database with the questionnaire published; clean up."""
     directory = Path(tempfile.mkdtemp(prefix="digital-diagnosis-bench-"))

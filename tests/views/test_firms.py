@@ -92,3 +92,24 @@ def test_it_keeps_a_refused_address_in_the_form_with_the_reason(client, responde
     assert f'value="{colleague.email}"' in html
     assert "invalid-feedback" in html
     assert not Invitation.objects.exists()
+
+
+def test_a_known_credit_code_does_not_reveal_the_firms_name(client, firm, respondent):
+    newcomer = make_user(email="newcomer@example.com")
+    client.force_login(newcomer)
+    data = {
+        "name": "随便写的名字",
+        "credit_code": firm.credit_code,
+        "industry": "36",
+        "employees": "40",
+        "revenue": "900",
+        "district": "jiading",
+    }
+
+    response = client.post(reverse("firm_register"), data, follow=True)
+
+    assert JoinRequest.objects.filter(user=newcomer, firm=firm).exists()
+    page = response.content.decode()
+    assert "该统一社会信用代码的企业已注册" in page
+    assert firm.name not in page
+    assert firm.name not in client.get(reverse("home")).content.decode()
