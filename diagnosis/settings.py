@@ -246,6 +246,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Programme rules.
 PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
+# A submitted assessment without a decision after this many days is overdue (provider table).
+REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 14)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The target population and outreach (README "Population and outreach").
 OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)

@@ -7,8 +7,9 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
-from diagnosis.models import Assessment, Assignment, User
+from diagnosis.models import Assessment, Assignment, PopulationFirm, User
 
 
 def send_email(name: str, users: list[User], context: dict) -> int:
@@ -46,10 +47,25 @@ def notify_submitted(assessment_pk: int) -> int:
     assignment = (
         Assignment.objects.select_related("consultant").filter(firm=assessment.firm).first()
     )
-    if assignment is None or assignment.consultant is None:
+    if assignment is None:
+        return notify_submitted_unassigned(assessment)
+    if assignment.consultant is None:
         return 0
     context = _assessment_context(assessment, reverse("review", args=[assessment.pk]))
     return send_email("assessment-submitted", [assignment.consultant], context)
+
+
+def notify_submitted_unassigned(assessment: Assessment) -> int:
+    """Tell the programme office that a firm submitted while no provider is assigned."""
+    office = list(User.objects.filter(is_programme_admin=True, is_active=True))
+    entry = PopulationFirm.objects.filter(firm=assessment.firm).only("pk").first()
+    path = (
+        reverse("directory_firm", args=[entry.pk])
+        if entry is not None
+        else reverse("directory") + "?" + urlencode({"q": assessment.firm.credit_code})
+    )
+    context = {"firm_name": assessment.firm.name, "url": settings.SITE_URL + path}
+    return send_email("submitted-unassigned", office, context)
 
 
 def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:
