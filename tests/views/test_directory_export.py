@@ -25,14 +25,17 @@ def firms(questionnaire):
 
 def csv_rows(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
-    body = b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content)  # type: ignore[arg-type]
     assert body.startswith("\ufeff".encode())
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def xlsx_rows(response) -> list[list]:
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    content = b"".join(response.streaming_content)
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    sheet = workbook.active
+    assert sheet is not None
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_it_exports_the_current_filter_as_csv(client, administrator, firms):
@@ -50,7 +53,7 @@ def test_it_exports_the_current_filter_as_csv(client, administrator, firms):
 
 def test_it_writes_every_dimension_score_and_the_overall_index(client, administrator, firms):
     client.force_login(administrator)
-    result = ScoreResult.objects.filter(kind="validated").select_related("assessment__firm").first()
+    result = ScoreResult.objects.filter(kind="validated").select_related("assessment__firm")[0]
     entry = PopulationFirm.objects.get(firm=result.assessment.firm)
     response = client.get(reverse("directory_export", args=["csv"]), {"q": entry.credit_code})
     header, row = csv_rows(response)
@@ -61,8 +64,10 @@ def test_it_writes_every_dimension_score_and_the_overall_index(client, administr
     for score in DimensionScore.objects.filter(result=result).select_related("dimension"):
         column = DIMENSIONS + 2 * codes.index(score.dimension.code)
         assert score.dimension.name_zh_hans in header[column + 1]
+        assert score.score is not None
         assert float(row[column + 1]) == round(score.score, 1)
         own = DimensionScore.objects.get(result=self_result, dimension=score.dimension)
+        assert own.score is not None
         assert float(row[column]) == round(own.score, 1)
 
 

@@ -45,6 +45,11 @@ def other_provider(db):
     return provider
 
 
+def assign(entry: PopulationFirm, provider: Provider) -> Assignment:
+    assert entry.firm is not None
+    return Assignment.objects.create(firm=entry.firm, provider=provider)
+
+
 def registered(district: str, industry: int = 34) -> PopulationFirm:
     firm = make_firm(district=district, industry=industry)
     make_member(firm)
@@ -60,7 +65,7 @@ def test_it_assigns_the_unassigned_firms_of_a_filter_after_a_confirmation(
     registered("minhang", 36)
     registered("jiading", 34)
     taken = registered("minhang", 34)
-    Assignment.objects.create(firm=taken.firm, provider=provider)
+    assign(taken, provider)
     make_population_firm(district="minhang", industry=34)  # not registered
     client.force_login(administrator)
     url = reverse("directory_assign") + "?district=minhang&division=34&provider=none"
@@ -120,7 +125,7 @@ def test_a_manager_assigns_firms_to_a_consultant_by_filter(
     firms = [registered("minhang") for _ in range(2)]
     elsewhere = registered("jiading")
     for entry in [*firms, elsewhere]:
-        Assignment.objects.create(firm=entry.firm, provider=provider)
+        assign(entry, provider)
     client.force_login(manager)
     url = reverse("provider_assign_consultant") + "?district=minhang&consultant=none"
     confirmation = post(url, {"consultant": other_consultant.pk})
@@ -140,7 +145,7 @@ def test_a_manager_cannot_give_a_consultant_of_another_provider(
     post, client, manager, provider, other_provider
 ):
     entry = registered("minhang")
-    Assignment.objects.create(firm=entry.firm, provider=provider)
+    assign(entry, provider)
     stranger = make_user()
     ProviderMembership.objects.create(user=stranger, provider=other_provider)
     client.force_login(manager)
