@@ -23,11 +23,14 @@ from diagnosis.queries.population import PopulationStatus
 from diagnosis.reports.spreadsheet import csv_lines, safe_cell
 
 
-def _label(choices: Any, value: Any) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value)
+def _labels() -> dict[str, dict[Any, str]]:
+    """Each coded column's labels in the active language, looked up once per export."""
+    return {
+        "district": {d.value: str(d.label) for d in District},
+        "size_class": {s.value: str(s.label) for s in SizeClass},
+        "status": {s.value: str(s.label) for s in PopulationStatus},
+        "flag": {True: _("Yes"), False: _("No")},
+    }
 
 
 def header(language: str) -> tuple[list[str], list[str]]:
@@ -57,29 +60,32 @@ def header(language: str) -> tuple[list[str], list[str]]:
     return titles, [dimension.code for dimension in dimensions]
 
 
-def _values(row: ExportRow, codes: list[str]) -> list[Any]:
-    firm: Any = row.firm
-    assignment = getattr(firm.firm, "assignment", None) if firm.firm_id else None
+def _values(row: ExportRow, codes: list[str], labels: dict[str, dict[Any, str]]) -> list[Any]:
+    firm = row.values
+    overall = firm["overall"]
     values: list[Any] = [
-        firm.credit_code,
-        firm.name,
-        _label(District, firm.district),
-        firm.industry,
-        _label(SizeClass, firm.size_class),
-        _("Yes") if firm.above_scale else _("No"),
-        _("Yes") if firm.specialised else _("No"),
-        _label(PopulationStatus, firm.status),
-        format_date(firm.started_at),
-        format_date(firm.latest_submitted_at),
-        format_date(firm.latest_validated_at),
-        assignment.provider.name if assignment else "",
-        str(assignment.consultant) if assignment and assignment.consultant else "",
-        round(firm.overall, 1) if firm.overall is not None else None,
-        firm.level,
+        firm["credit_code"],
+        firm["name"],
+        labels["district"].get(firm["district"], firm["district"]),
+        firm["industry"],
+        labels["size_class"].get(firm["size_class"], firm["size_class"]),
+        labels["flag"][firm["above_scale"]],
+        labels["flag"][firm["specialised"]],
+        labels["status"].get(firm["status"], firm["status"]),
+        format_date(firm["started_at"]),
+        format_date(firm["latest_submitted_at"]),
+        format_date(firm["latest_validated_at"]),
+        firm["firm__assignment__provider__name"] or "",
+        firm["firm__assignment__consultant__name"]
+        or firm["firm__assignment__consultant__email"]
+        or "",
+        round(overall, 1) if overall is not None else None,
+        firm["level"],
     ]
+    scores = row.scores
     for code in codes:
         for kind in (ScoreResult.Kind.SELF, ScoreResult.Kind.VALIDATED):
-            score = row.scores.get((code, kind))
+            score = scores.get((code, kind))
             values.append(round(score, 1) if score is not None else None)
     return values
 
@@ -90,8 +96,9 @@ def directory_table(
     """The header row, then one row per selected firm, lazily."""
     titles, codes = header(language)
     yield titles
+    labels = _labels()
     for row in export_rows(queryset, filters):
-        yield _values(row, codes)
+        yield _values(row, codes, labels)
 
 
 def directory_csv(

@@ -166,30 +166,60 @@ def dimension_columns() -> list[DimensionColumn]:
     return list(seen.values())
 
 
+# The columns export_rows reads for each firm, in this order (values, not model instances:
+# a hundred thousand rows are read in seconds).
+EXPORT_FIELDS = (
+    "credit_code",
+    "name",
+    "district",
+    "industry",
+    "size_class",
+    "above_scale",
+    "specialised",
+    "status",
+    "started_at",
+    "latest_submitted_at",
+    "latest_validated_at",
+    "firm__assignment__provider__name",
+    "firm__assignment__consultant__name",
+    "firm__assignment__consultant__email",
+    "overall",
+    "level",
+    "latest_id",
+)
+
+
 @dataclass
 class ExportRow:
-    firm: PopulationFirm
+    values: dict[str, Any]
     # (dimension code, kind) → score
     scores: dict[tuple[str, str], float | None]
 
 
 def export_rows(
-    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, chunk: int = 1000
+    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, chunk: int = 2000
 ) -> Iterator[ExportRow]:
     """Every selected firm in order with its dimension scores (self and validated), read
-    `chunk` firms at a time: memory stays flat however many firms there are."""
+    `chunk` firms at a time (two statements each): memory stays flat however many firms."""
     ids = list(directory_ids(queryset, filters))
     for start in range(0, len(ids), chunk):
-        rows = directory_rows(ids[start : start + chunk])
-        latest = [row.latest_id for row in rows if row.latest_id is not None]  # type: ignore[attr-defined]
+        part = ids[start : start + chunk]
+        rows = {
+            values[0]: dict(zip(EXPORT_FIELDS, values[1:], strict=True))
+            for values in directory_queryset(
+                PopulationFirm.objects.filter(pk__in=part), DirectoryFilters()
+            ).values_list("pk", *EXPORT_FIELDS)
+        }
+        latest = [row["latest_id"] for row in rows.values() if row["latest_id"] is not None]
         scores: dict[int, dict[tuple[str, str], float | None]] = {}
         if latest:
             for assessment_id, code, kind, score in DimensionScore.objects.filter(
                 result__assessment_id__in=latest
             ).values_list("result__assessment_id", "dimension__code", "result__kind", "score"):
                 scores.setdefault(assessment_id, {})[(code, kind)] = score
-        for row in rows:
-            yield ExportRow(firm=row, scores=scores.get(row.latest_id, {}))  # type: ignore[attr-defined]
+        for pk in part:
+            if (row := rows.get(pk)) is not None:
+                yield ExportRow(values=row, scores=scores.get(row["latest_id"], {}))
 
 
 def firm_assessments(firm: Firm) -> list[Assessment]:
