@@ -312,14 +312,14 @@ MATRIX: dict[str, Row] = {
         get=NOT_GET,
         post=PROGRAMME_CONFIRM,
         query="?district=minhang",
-        data=lambda world: {"provider": world.firm.assignment.provider_id},
+        data=lambda world: {"bulk-provider": world.firm.assignment.provider_id},
     ),
     "providers": Row(get=PROVIDER_TABLE),
     "provider_assign_consultant": Row(
         get=NOT_GET,
         post=PROVIDER_CONFIRM,
         query="?consultant=none",
-        data=lambda world: {"consultant": world.users["other_consultant"].pk},
+        data=lambda world: {"bulk-consultant": world.users["other_consultant"].pk},
     ),
 }
 

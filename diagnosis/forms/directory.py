@@ -151,12 +151,15 @@ class BulkProviderForm(forms.Form):
     """Assign every registered firm the filter selects to one provider; `confirmed` is set by
     the confirmation page, which shows how many firms that is."""
 
+    prefix = "bulk"  # the directory's filter has a `provider` field of its own
+
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.all())
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class BulkConsultantForm(forms.Form):
+    prefix = "bulk"
     consultant = forms.TypedChoiceField(label=_("Consultant"), coerce=int)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     expected = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
