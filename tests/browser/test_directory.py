@@ -89,7 +89,7 @@ def test_it_filters_drills_down_assigns_in_bulk_and_exports(
 
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()
-    content = open(download.value.path(), encoding="utf-8-sig").read()
+    content = download.value.path().read_text(encoding="utf-8-sig")
     exported = list(csv.reader(io.StringIO(content)))[1:]
     assert sorted(row[1] for row in exported) == sorted(
         PopulationFirm.objects.filter(district="minhang").values_list("name", flat=True)

@@ -76,7 +76,9 @@ def test_it_assigns_the_unassigned_firms_of_a_filter_after_a_confirmation(
     assert confirmation.context["unregistered"] == 1
     assert not Assignment.objects.filter(provider=other_provider).exists()
 
-    done = post(url, {"bulk-provider": other_provider.pk, "bulk-confirmed": "True", "bulk-expected": 3})
+    done = post(
+        url, {"bulk-provider": other_provider.pk, "bulk-confirmed": "True", "bulk-expected": 3}
+    )
     assert done.status_code == 302
     assigned = set(
         Assignment.objects.filter(provider=other_provider).values_list("firm", flat=True)
@@ -92,7 +94,9 @@ def test_it_asks_again_when_the_selection_changed(post, client, administrator, o
     registered("minhang")
     client.force_login(administrator)
     url = reverse("directory_assign") + "?district=minhang"
-    again = post(url, {"bulk-provider": other_provider.pk, "bulk-confirmed": "True", "bulk-expected": 5})
+    again = post(
+        url, {"bulk-provider": other_provider.pk, "bulk-confirmed": "True", "bulk-expected": 5}
+    )
     assert again.status_code == 200 and again.context["changed_since"]
     assert not Assignment.objects.exists()
 
@@ -101,10 +105,14 @@ def test_it_refuses_a_bulk_assignment_with_a_bad_filter_or_provider(
     post, client, administrator, district_officer, other_provider
 ):
     client.force_login(administrator)
-    assert post(reverse("directory_assign") + "?division=99", {"bulk-provider": 1}).status_code == 400
+    assert (
+        post(reverse("directory_assign") + "?division=99", {"bulk-provider": 1}).status_code == 400
+    )
     assert post(reverse("directory_assign"), {"bulk-provider": "x"}).status_code == 400
     client.force_login(district_officer)
-    assert post(reverse("directory_assign"), {"bulk-provider": other_provider.pk}).status_code == 403
+    assert (
+        post(reverse("directory_assign"), {"bulk-provider": other_provider.pk}).status_code == 403
+    )
 
 
 def test_it_assigns_one_firm_from_its_page(post, client, administrator, other_provider):
@@ -130,7 +138,9 @@ def test_a_manager_assigns_firms_to_a_consultant_by_filter(
     url = reverse("provider_assign_consultant") + "?district=minhang&consultant=none"
     confirmation = post(url, {"bulk-consultant": other_consultant.pk})
     assert confirmation.context["selected"] == 2
-    post(url, {"bulk-consultant": other_consultant.pk, "bulk-confirmed": "True", "bulk-expected": 2})
+    post(
+        url, {"bulk-consultant": other_consultant.pk, "bulk-confirmed": "True", "bulk-expected": 2}
+    )
     assert {a.firm_id for a in Assignment.objects.filter(consultant=other_consultant)} == {
         entry.firm_id for entry in firms
     }
