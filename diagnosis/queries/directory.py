@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from diagnosis.models import (
@@ -102,8 +102,6 @@ def directory_queryset(
             _result(ScoreResult.Kind.VALIDATED, "level", IntegerField()),
             _result(ScoreResult.Kind.SELF, "level", IntegerField()),
         ),
-        provider_id=F("firm__assignment__provider_id"),
-        consultant_id=F("firm__assignment__consultant_id"),
     )
     conditions = Q()
     if filters.providers or filters.without_provider:
