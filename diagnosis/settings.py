@@ -101,6 +101,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a file too, beside the database: an in-memory database shared between
     # threads answers "table is locked" at once where a real one waits for the lock.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+else:
+    # PostgreSQL's JIT compiles any statement its planner thinks costly: a directory page or
+    # export chunk (correlated subqueries over the latest assessment) spent 400 ms compiling
+    # for 150 ms of work. Unless the URL sets `options` itself, JIT is off.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database cannot be reached, requests answer 503 with this Retry-After; the
 # answering page retries its autosaves no sooner (diagnosis/middleware.py, app.js).
