@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,11 +29,22 @@ from diagnosis.services.questionnaires import questionnaire_publish
 @require_GET
 def programme(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
-    # The firms are in the directory (views/directory.py): searchable, paged without a cap.
+    # The population's firms are in the directory (views/directory.py); here only the
+    # registered firms that are not in the imported list, paged.
+    outside = Paginator(
+        Firm.objects.filter(population_entry__isnull=True)
+        .select_related("assignment__provider", "assignment__consultant")
+        .order_by("name", "pk"),
+        50,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "diagnosis/programme/programme.html",
-        {"versions": QuestionnaireVersion.objects.defer("snapshot").order_by("code", "-version")},
+        {
+            "outside": [(firm, ProviderAssignmentForm(firm=firm)) for firm in outside],
+            "outside_page": outside,
+            "versions": QuestionnaireVersion.objects.defer("snapshot").order_by("code", "-version"),
+        },
     )
 
 
@@ -49,7 +61,7 @@ def assign_provider(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(firm)s assigned.") % {"firm": firm.name})
     else:
         messages.error(request, _("Choose a provider."))
-    return redirect("directory")
+    return redirect("programme")
 
 
 @login_required

@@ -250,3 +250,25 @@ def test_bulk_assignment_service_moves_firms_and_drops_their_consultant(
         assignments_set_provider(firm_ids=[firm.pk], provider=other_provider, actor=administrator)
         == 0
     )
+
+
+def test_the_table_counts_the_answers_consultants_changed(
+    client, administrator, submitted, consultant, provider
+):
+    from diagnosis.models import AnswerValidation
+
+    answers = list(submitted.answers.all()[:4])
+    for number, answer in enumerate(answers):
+        AnswerValidation.objects.create(
+            answer=answer,
+            confirmed=number != 0,
+            value=answer.value,
+            validated_by=consultant,
+            validated_at=timezone.now(),
+        )
+    client.force_login(administrator)
+    response = client.get(reverse("providers"))
+    row = next(r for r in response.context["provider_rows"] if r.key == provider.pk)
+    assert (row.answers_validated, row.answers_changed) == (4, 1)
+    assert row.changed_share == pytest.approx(0.25)
+    assert b"25%" in response.content
