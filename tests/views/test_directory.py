@@ -131,3 +131,14 @@ def test_it_reads_a_page_in_a_fixed_number_of_statements(
     assert len(response.context["page"].rows) == min(size, 50)
     assert Assessment.objects.count() > 0 and Assignment.objects.count() > 0
     assert PopulationFirm.objects.count() == size
+
+
+def test_it_shows_an_officer_a_firm_without_links_they_may_not_follow(
+    client, district_officer, submitted
+):
+    entry = make_population_firm(credit_code=submitted.firm.credit_code, firm=submitted.firm)
+    client.force_login(district_officer)
+    page = client.get(reverse("directory_firm", args=[entry.pk]))
+    assert page.status_code == 200
+    assert reverse("report", args=[submitted.pk]).encode() not in page.content
+    assert client.get(reverse("report", args=[submitted.pk])).status_code == 404
