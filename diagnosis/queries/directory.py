@@ -217,14 +217,20 @@ def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
     results: dict[tuple[int, str], tuple[float, int]] = {}
     scores: dict[int, dict[tuple[str, str], float | None]] = {}
     if assessment_ids:
-        for assessment_id, kind, overall, level in ScoreResult.objects.filter(
+        result_of: dict[int, tuple[int, str]] = {}
+        for result_id, assessment_id, kind, overall, level in ScoreResult.objects.filter(
             assessment_id__in=assessment_ids
-        ).values_list("assessment_id", "kind", "overall", "level"):
+        ).values_list("pk", "assessment_id", "kind", "overall", "level"):
             results[(assessment_id, kind)] = (overall, level)
-        for assessment_id, code, kind, score in DimensionScore.objects.filter(
-            result__assessment_id__in=assessment_ids
-        ).values_list("result__assessment_id", "dimension__code", "result__kind", "score"):
-            scores.setdefault(assessment_id, {})[(code, kind)] = score
+            result_of[result_id] = (assessment_id, kind)
+        # By result id, so that PostgreSQL reads the (result, dimension) index rather than
+        # joining the whole table of dimension scores once per chunk.
+        codes = dict(Dimension.objects.values_list("pk", "code"))
+        for result_id, dimension_id, score in DimensionScore.objects.filter(
+            result_id__in=list(result_of)
+        ).values_list("result_id", "dimension_id", "score"):
+            assessment_id, kind = result_of[result_id]
+            scores.setdefault(assessment_id, {})[(codes[dimension_id], kind)] = score
     for pk in part:
         if (row := rows.get(pk)) is None:
             continue
