@@ -24,6 +24,7 @@ from diagnosis.models import (
     QuestionnaireVersion,
     User,
 )
+from diagnosis.queries.providers import TableScope
 from diagnosis.queries.rows import Part, RowQuery
 
 if TYPE_CHECKING:
@@ -306,3 +307,16 @@ def get_population_firm_for_user(user: User, pk: int) -> PopulationFirm:
     if entry is None:
         raise Http404
     return entry
+
+
+def provider_table_scope_for(user: User) -> TableScope:
+    """The provider table's rows a user sees: the programme office every provider and
+    consultant; a district officer every provider, counting their districts' firms only; a
+    provider manager their providers and consultants. 403 for anyone else."""
+    if user.is_authenticated and user.is_programme_admin:
+        return TableScope(provider_ids=None, districts=None, with_consultants=True)
+    managed = managed_provider_ids(user) if user.is_authenticated else []
+    if managed:
+        return TableScope(provider_ids=frozenset(managed), districts=None, with_consultants=True)
+    scope = programme_scope_for(user)
+    return TableScope(provider_ids=None, districts=scope.districts, with_consultants=False)

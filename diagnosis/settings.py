@@ -102,6 +102,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a file too, beside the database: an in-memory database shared between
     # threads answers "table is locked" at once where a real one waits for the lock.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+else:
+    # PostgreSQL's JIT compiles any statement its planner thinks costly: a directory page or
+    # export chunk (correlated subqueries over the latest assessment) spent 400 ms compiling
+    # for 150 ms of work. Unless the URL sets `options` itself, JIT is off.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database cannot be reached, requests answer 503 with this Retry-After; the
 # answering page retries its autosaves no sooner (diagnosis/middleware.py, app.js).
@@ -260,6 +265,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Programme rules.
 PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
+# A submitted assessment without a decision after this many days is overdue (provider table).
+REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 14)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The target population and outreach (README "Population and outreach").
 OUTREACH_INTERVAL_DAYS = env_int("OUTREACH_INTERVAL_DAYS", 14)

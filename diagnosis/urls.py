@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from diagnosis.forms.accounts import ThrottledPasswordResetForm
 from diagnosis.views import (
     accounts,
+    directory,
     firms,
     home,
     outreach,
@@ -84,6 +85,26 @@ urlpatterns = [
     # Programme office and provider managers
     path("programme/", programme.programme, name="programme"),
     path("programme/firms/<int:pk>/assign/", programme.assign_provider, name="assign_provider"),
+    # The firm directory (population entries), exports, bulk assignment, the provider table
+    path("programme/firms/", directory.directory, name="directory"),
+    re_path(
+        r"^programme/firms/export\.(?P<file_format>csv|xlsx)$",
+        directory.directory_export,
+        name="directory_export",
+    ),
+    path("programme/firms/assign/", directory.directory_assign, name="directory_assign"),
+    path("programme/firms/entry/<int:pk>/", directory.directory_firm, name="directory_firm"),
+    path(
+        "programme/firms/entry/<int:pk>/provider/",
+        directory.directory_firm_provider,
+        name="directory_firm_provider",
+    ),
+    path("programme/providers/", directory.providers, name="providers"),
+    path(
+        "provider/firms/assign/",
+        directory.provider_assign_consultant,
+        name="provider_assign_consultant",
+    ),
     path(
         "programme/questionnaires/<int:pk>/publish/",
         programme.publish_version,

@@ -117,6 +117,11 @@ PROVIDER_POST    = (LOGIN, 403, 403, 403, 403, 403, 302, 403, 403, 403, 403)
 DISTRICTS_GET    = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 200, 200)
 DISTRICTS_POST   = (LOGIN, 403, 403, 403, 403, 403, 403, 302, 403, 302, 302)
 DISTRICT_A_GET   = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 200, 404)
+# A bulk assignment's first POST shows the confirmation (200); the provider table is the
+# programme office's, the district officers' (their districts) and the managers'.
+PROGRAMME_CONFIRM = (LOGIN, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403)
+PROVIDER_CONFIRM = (LOGIN, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403)
+PROVIDER_TABLE   = (LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200)
 # fmt: on
 
 
@@ -302,6 +307,32 @@ MATRIX: dict[str, Row] = {
         post=PROVIDER_POST,
         args=lambda world: [world.firm.pk],
         data=lambda world: {f"firm-{world.firm.pk}-consultant": world.users["other_consultant"].pk},
+    ),
+    # The firm directory (views/directory.py): officers see their districts' firms (another
+    # district's firm is a 404); assigning providers is the programme office's.
+    "directory": Row(
+        get=DISTRICTS_GET, query="?division=34&status=population&sort=-overall&page=2"
+    ),
+    "directory_export": Row(get=DISTRICTS_GET, args=lambda world: ["xlsx"], query="?level=2"),
+    "directory_firm": Row(get=DISTRICT_A_GET, args=lambda world: [world.population_entry.pk]),
+    "directory_firm_provider": Row(
+        get=NOT_GET,
+        post=PROGRAMME_POST,
+        args=lambda world: [world.population_entry.pk],
+        data=lambda world: {f"firm-{world.firm.pk}-provider": world.firm.assignment.provider_id},
+    ),
+    "directory_assign": Row(
+        get=NOT_GET,
+        post=PROGRAMME_CONFIRM,
+        query="?district=minhang",
+        data=lambda world: {"bulk-provider": world.firm.assignment.provider_id},
+    ),
+    "providers": Row(get=PROVIDER_TABLE),
+    "provider_assign_consultant": Row(
+        get=NOT_GET,
+        post=PROVIDER_CONFIRM,
+        query="?consultant=none",
+        data=lambda world: {"bulk-consultant": world.users["other_consultant"].pk},
     ),
 }
 

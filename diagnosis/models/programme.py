@@ -52,7 +52,11 @@ class PopulationFirm(models.Model):
     class Meta:
         verbose_name = _("population firm")
         verbose_name_plural = _("population firms")
-        indexes = [models.Index(fields=["district", "industry", "size_class"])]
+        indexes = [
+            models.Index(fields=["district", "industry", "size_class"]),
+            # The firm directory's default order: a page is read from the index, not a sort.
+            models.Index(fields=["name", "id"], name="population_firm_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.credit_code})"

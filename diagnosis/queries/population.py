@@ -68,6 +68,8 @@ _FROM_ASSESSMENT = {
     Assessment.Status.RETURNED: PopulationStatus.RETURNED,
     Assessment.Status.VALIDATED: PopulationStatus.SIGNED_OFF,
 }
+# The same, value to value, for code that reads assessments in Python (the exports).
+STATUS_OF_ASSESSMENT = {str(key.value): str(value.value) for key, value in _FROM_ASSESSMENT.items()}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
-from diagnosis.models import Assessment, User
+from diagnosis.models import Assessment, PopulationFirm, User
 from diagnosis.queries.review import review_contact
 
 
@@ -52,11 +53,27 @@ def _assessment_context(assessment: Assessment, path: str) -> dict:
 def notify_submitted(assessment_pk: int) -> int:
     """Tell the assigned consultant that a firm submitted its assessment."""
     assessment = Assessment.objects.select_related("firm").get(pk=assessment_pk)
-    consultant = review_contact(assessment.firm_id).consultant
+    contact = review_contact(assessment.firm_id)
+    if contact.provider is None:
+        return notify_submitted_unassigned(assessment)
+    consultant = contact.consultant
     if consultant is None:  # none assigned, or no longer working for the provider
         return 0
     context = _assessment_context(assessment, reverse("review", args=[assessment.pk]))
     return send_email("assessment-submitted", [consultant], context)
+
+
+def notify_submitted_unassigned(assessment: Assessment) -> int:
+    """Tell the programme office that a firm submitted while no provider is assigned."""
+    office = list(User.objects.filter(is_programme_admin=True, is_active=True))
+    entry = PopulationFirm.objects.filter(firm=assessment.firm).only("pk").first()
+    path = (
+        reverse("directory_firm", args=[entry.pk])
+        if entry is not None
+        else reverse("directory") + "?" + urlencode({"q": assessment.firm.credit_code})
+    )
+    context = {"firm_name": assessment.firm.name, "url": settings.SITE_URL + path}
+    return send_email("submitted-unassigned", office, context)
 
 
 def notify_firm(assessment: Assessment, name: str, extra: dict | None = None) -> int:

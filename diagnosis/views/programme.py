@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from diagnosis.forms.directory import BulkConsultantForm, ManagerFilterForm
 from diagnosis.forms.programme import ConsultantAssignmentForm, ProviderAssignmentForm
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assignment, Firm, QuestionnaireVersion
@@ -15,22 +17,32 @@ from diagnosis.permissions import (
     require_programme_admin,
     require_provider_manager,
 )
+from diagnosis.services.assignments import (
+    AssignmentError,
+    assignments_set_consultant,
+    assignments_set_provider,
+)
 from diagnosis.services.questionnaires import questionnaire_publish
-from diagnosis.services.review import ReviewError, assignment_set, assignment_set_provider
 
 
 @login_required
 @require_GET
 def programme(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_programme_admin(request.user)
-    firms = Firm.objects.select_related("assignment__provider", "assignment__consultant").order_by(
-        "name"
-    )
+    # The population's firms are in the directory (views/directory.py); here only the
+    # registered firms that are not in the imported list, paged.
+    outside = Paginator(
+        Firm.objects.filter(population_entry__isnull=True)
+        .select_related("assignment__provider", "assignment__consultant")
+        .order_by("name", "pk"),
+        50,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "diagnosis/programme/programme.html",
         {
-            "firms": [(firm, ProviderAssignmentForm(firm=firm)) for firm in firms[:500]],
+            "outside": [(firm, ProviderAssignmentForm(firm=firm)) for firm in outside],
+            "outside_page": outside,
             "versions": QuestionnaireVersion.objects.defer("snapshot").order_by("code", "-version"),
         },
     )
@@ -43,8 +55,8 @@ def assign_provider(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(Firm, pk=pk)
     form = ProviderAssignmentForm(request.POST, firm=firm)
     if form.is_valid():
-        assignment_set_provider(
-            firm=firm, provider=form.cleaned_data["provider"], actor=request.user
+        assignments_set_provider(
+            firm_ids=[firm.pk], provider=form.cleaned_data["provider"], actor=request.user
         )
         messages.success(request, _("%(firm)s assigned.") % {"firm": firm.name})
     else:
@@ -74,10 +86,15 @@ def provider(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("firm", "consultant", "provider")
         .order_by("firm__name")
     )
+    filters = ManagerFilterForm(request.GET or None, provider_ids=providers)
     return render(
         request,
         "diagnosis/programme/provider.html",
-        {"assignments": [(a, ConsultantAssignmentForm(assignment=a)) for a in assignments]},
+        {
+            "assignments": [(a, ConsultantAssignmentForm(assignment=a)) for a in assignments],
+            "filter_form": filters,
+            "bulk_form": BulkConsultantForm(provider_ids=providers),
+        },
     )
 
 
@@ -88,13 +105,13 @@ def assign_consultant(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = ConsultantAssignmentForm(request.POST, assignment=assignment)
     if form.is_valid():
         try:
-            assignment_set(
-                firm=assignment.firm,
-                provider=assignment.provider,
+            assignments_set_consultant(
+                firm_ids=[assignment.firm_id],
+                provider_ids=[assignment.provider_id],
                 consultant=form.cleaned_data["consultant"],
                 actor=request.user,
             )
-        except ReviewError as error:
+        except AssignmentError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(firm)s assigned.") % {"firm": assignment.firm.name})

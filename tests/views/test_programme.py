@@ -3,6 +3,7 @@ from django.urls import reverse
 from diagnosis.models import Assignment, AuditEntry, Provider, QuestionnaireVersion
 from diagnosis.services.questionnaires import questionnaire_load
 from tests.conftest import BUNDLED
+from tests.factories import make_firm
 
 
 def test_it_lets_the_programme_office_assign_a_firm_to_a_provider(client, administrator, firm):
@@ -51,3 +52,14 @@ def test_it_publishes_a_draft_version(client, administrator, db):
     client.force_login(administrator)
     client.post(reverse("publish_version", args=[version.pk]))
     assert QuestionnaireVersion.objects.get(pk=version.pk).status == "published"
+
+
+def test_it_lists_only_the_registered_firms_outside_the_population(client, administrator):
+    from tests.factories import make_population_firm
+
+    outside = make_firm(name="名单外制造有限公司")
+    inside = make_firm(name="名单内制造有限公司")
+    make_population_firm(credit_code=inside.credit_code, firm=inside)
+    client.force_login(administrator)
+    content = client.get(reverse("programme")).content.decode()
+    assert outside.name in content and inside.name not in content

@@ -1,0 +1,306 @@
+"""Reads for the firm directory: the programme's population firms with their status, latest
+assessment, provider, consultant and scores; filters, sorting and count-free pages.
+
+A page is two statements whatever the number of firms: the first selects the page's ids
+(filters and order only, LIMIT/OFFSET, no COUNT), the second reads those rows with every
+annotation. Exports read the same rows in chunks of ids, plus the dimension scores of each
+chunk in one more statement.
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from diagnosis.models import (
+    Assessment,
+    Dimension,
+    DimensionScore,
+    Firm,
+    PopulationFirm,
+    ScoreResult,
+)
+from diagnosis.queries.population import (
+    STATUS_OF_ASSESSMENT,
+    PopulationFilters,
+    PopulationStatus,
+    population_filter,
+)
+
+# `status=population` (the funnel's first stage) selects the whole population.
+ALL_STAGES = "population"
+NONE = "none"  # provider=none / consultant=none: firms without one
+
+# Sort keys of the query string → ORDER BY; the primary key breaks ties so pages are stable.
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "credit_code": ("credit_code", "pk"),
+    "district": ("district", "name", "pk"),
+    "division": ("industry", "name", "pk"),
+    "status": ("status", "name", "pk"),
+    "submitted": ("latest_submitted_at", "pk"),
+    "-submitted": ("-latest_submitted_at", "-pk"),
+    "overall": ("overall", "pk"),
+    "-overall": ("-overall", "-pk"),
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """The population part (shared with outreach and coverage) and the directory's own."""
+
+    population: PopulationFilters = field(default_factory=PopulationFilters)
+    providers: tuple[int, ...] = ()
+    without_provider: bool = False
+    consultants: tuple[int, ...] = ()
+    without_consultant: bool = False
+    levels: tuple[int, ...] = ()
+    sort: str = DEFAULT_SORT
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    rows: list[PopulationFirm]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _latest(field_name: str) -> Subquery:
+    latest = Assessment.objects.filter(firm=OuterRef("firm_id")).order_by("-created_at", "-pk")
+    return Subquery(latest.values(field_name)[:1])
+
+
+def _result(kind: str, field_name: str, output: Any) -> Subquery:
+    results = ScoreResult.objects.filter(assessment=OuterRef("latest_id"), kind=kind)
+    return Subquery(results.values(field_name)[:1], output_field=output)
+
+
+def directory_queryset(
+    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters
+) -> QuerySet[PopulationFirm]:
+    """`queryset` (already scoped to the user's districts) annotated and filtered.
+
+    Annotations: `status` (PopulationStatus value), `latest_id`, `latest_submitted_at`,
+    `latest_validated_at`, `overall` and `level` (validated if signed off, else self-assessed).
+    Annotations that no filter or ordering uses cost nothing in the id query.
+    """
+    annotated = population_filter(queryset, filters.population).annotate(
+        latest_id=_latest("pk"),
+        latest_submitted_at=_latest("submitted_at"),
+        latest_validated_at=_latest("validated_at"),
+    )
+    annotated = annotated.annotate(
+        overall=Coalesce(
+            _result(ScoreResult.Kind.VALIDATED, "overall", FloatField()),
+            _result(ScoreResult.Kind.SELF, "overall", FloatField()),
+        ),
+        level=Coalesce(
+            _result(ScoreResult.Kind.VALIDATED, "level", IntegerField()),
+            _result(ScoreResult.Kind.SELF, "level", IntegerField()),
+        ),
+    )
+    conditions = Q()
+    if filters.providers or filters.without_provider:
+        chosen = Q(firm__assignment__provider_id__in=filters.providers)
+        if filters.without_provider:
+            chosen |= Q(firm__assignment__isnull=True)
+        conditions &= chosen
+    if filters.consultants or filters.without_consultant:
+        chosen = Q(firm__assignment__consultant_id__in=filters.consultants)
+        if filters.without_consultant:
+            chosen |= Q(firm__assignment__consultant__isnull=True)
+        conditions &= chosen
+    if filters.levels:
+        conditions &= Q(level__in=filters.levels)
+    return annotated.filter(conditions)
+
+
+def directory_ids(
+    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters
+) -> QuerySet[PopulationFirm, int]:
+    """The selected firms' ids in the chosen order (one statement when evaluated)."""
+    order = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
+    return directory_queryset(queryset, filters).order_by(*order).values_list("pk", flat=True)
+
+
+def directory_rows(ids: Sequence[int]) -> list[PopulationFirm]:
+    """The firms `ids` names, in that order, with every annotation and related row."""
+    rows = (
+        directory_queryset(PopulationFirm.objects.filter(pk__in=list(ids)), DirectoryFilters())
+        .select_related("firm__assignment__provider", "firm__assignment__consultant")
+        .in_bulk()
+    )
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def directory_page(
+    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, number: int, size: int
+) -> DirectoryPage:
+    """Page `number` (from 1) without counting the rows: one more id than fits says
+    whether a next page exists. A page past the end is empty."""
+    start = (number - 1) * size
+    ids = list(directory_ids(queryset, filters)[start : start + size + 1])
+    return DirectoryPage(rows=directory_rows(ids[:size]), number=number, has_next=len(ids) > size)
+
+
+@dataclass(frozen=True)
+class DimensionColumn:
+    code: str
+    name_zh_hans: str
+    name_en: str
+
+
+def dimension_columns() -> list[DimensionColumn]:
+    """Every dimension code of every questionnaire version, once, in questionnaire order."""
+    seen: dict[str, DimensionColumn] = {}
+    for code, zh, en in Dimension.objects.order_by(
+        "questionnaire__code", "-questionnaire__version", "position"
+    ).values_list("code", "name_zh_hans", "name_en"):
+        seen.setdefault(code, DimensionColumn(code, zh, en))
+    return list(seen.values())
+
+
+# The columns export_rows reads for each firm with plain joins; the latest assessment and
+# its results are read per chunk and matched in Python (no correlated subquery per row).
+EXPORT_FIELDS = (
+    "firm_id",
+    "credit_code",
+    "name",
+    "district",
+    "industry",
+    "size_class",
+    "above_scale",
+    "specialised",
+    "firm__assignment__provider__name",
+    "firm__assignment__consultant__name",
+    "firm__assignment__consultant__email",
+)
+
+
+@dataclass
+class ExportRow:
+    # EXPORT_FIELDS, then status, started_at, latest_submitted_at, latest_validated_at,
+    # overall and level, as directory_queryset annotates them.
+    values: dict[str, Any]
+    # (dimension code, kind) → score
+    scores: dict[tuple[str, str], float | None]
+
+
+def _latest_assessments(firm_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each firm's latest assessment (the order population_with_status uses)."""
+    latest: dict[int, dict[str, Any]] = {}
+    for values in (
+        Assessment.objects.filter(firm_id__in=firm_ids)
+        .order_by("firm_id", "created_at", "pk")
+        .values("firm_id", "pk", "status", "created_at", "submitted_at", "validated_at")
+    ):
+        latest[values["firm_id"]] = dict(values)  # the last one of each firm wins
+    return latest
+
+
+def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
+    rows = {
+        values[0]: dict(zip(EXPORT_FIELDS, values[1:], strict=True))
+        for values in PopulationFirm.objects.filter(pk__in=part).values_list("pk", *EXPORT_FIELDS)
+    }
+    latest = _latest_assessments([r["firm_id"] for r in rows.values() if r["firm_id"]])
+    assessment_ids = [values["pk"] for values in latest.values()]
+    results: dict[tuple[int, str], tuple[float, int]] = {}
+    scores: dict[int, dict[tuple[str, str], float | None]] = {}
+    if assessment_ids:
+        result_of: dict[int, tuple[int, str]] = {}
+        for result_id, assessment_id, kind, overall, level in ScoreResult.objects.filter(
+            assessment_id__in=assessment_ids
+        ).values_list("pk", "assessment_id", "kind", "overall", "level"):
+            results[(assessment_id, kind)] = (overall, level)
+            result_of[result_id] = (assessment_id, kind)
+        # By result id, so that PostgreSQL reads the (result, dimension) index rather than
+        # joining the whole table of dimension scores once per chunk.
+        codes = dict(Dimension.objects.values_list("pk", "code"))
+        for result_id, dimension_id, score in DimensionScore.objects.filter(
+            result_id__in=list(result_of)
+        ).values_list("result_id", "dimension_id", "score"):
+            assessment_id, kind = result_of[result_id]
+            scores.setdefault(assessment_id, {})[(codes[dimension_id], kind)] = score
+    for pk in part:
+        if (row := rows.get(pk)) is None:
+            continue
+        assessment = latest.get(row["firm_id"]) if row["firm_id"] else None
+        if row["firm_id"] is None:
+            status = PopulationStatus.NOT_REGISTERED.value
+        elif assessment is None:
+            status = PopulationStatus.REGISTERED.value
+        else:
+            status = STATUS_OF_ASSESSMENT[assessment["status"]]
+        latest_id: int | None = assessment["pk"] if assessment else None
+        result = results.get((latest_id or 0, ScoreResult.Kind.VALIDATED)) or results.get(
+            (latest_id or 0, ScoreResult.Kind.SELF)
+        )
+        row.update(
+            status=status,
+            started_at=assessment["created_at"] if assessment else None,
+            latest_submitted_at=assessment["submitted_at"] if assessment else None,
+            latest_validated_at=assessment["validated_at"] if assessment else None,
+            overall=result[0] if result else None,
+            level=result[1] if result else None,
+        )
+        yield ExportRow(values=row, scores=scores.get(latest_id, {}) if latest_id else {})
+
+
+def export_rows(
+    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, chunk: int = 2000
+) -> Iterator[ExportRow]:
+    """Every selected firm in order with its latest assessment's dates, status, scores and
+    dimension scores (self and validated), read `chunk` firms at a time (four plain
+    statements each): memory stays flat however many firms there are."""
+    ids = list(directory_ids(queryset, filters))
+    for start in range(0, len(ids), chunk):
+        yield from _export_chunk(ids[start : start + chunk])
+
+
+def firm_assessments(firm: Firm) -> list[Assessment]:
+    """The firm's assessments, newest first, with their stored results (two statements)."""
+    return list(
+        Assessment.objects.filter(firm=firm)
+        .select_related("questionnaire")
+        .defer("questionnaire__snapshot")
+        .prefetch_related("results")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def manager_firm_ids(provider_ids: Sequence[int], filters: DirectoryFilters) -> list[int]:
+    """The firms assigned to the manager's providers that the filter selects (district,
+    division, size, name or credit code, consultant or none): registered firms, whether in
+    the population or not."""
+    population = filters.population
+    firms = Firm.objects.filter(assignment__provider_id__in=list(provider_ids))
+    if population.districts:
+        firms = firms.filter(district__in=population.districts)
+    if population.industries:
+        firms = firms.filter(industry__in=population.industries)
+    if population.size_classes:
+        firms = firms.filter(size_class__in=population.size_classes)
+    if population.search:
+        firms = firms.filter(
+            Q(name__icontains=population.search) | Q(credit_code=population.search.upper())
+        )
+    if filters.consultants or filters.without_consultant:
+        chosen = Q(assignment__consultant_id__in=filters.consultants)
+        if filters.without_consultant:
+            chosen |= Q(assignment__consultant__isnull=True)
+        firms = firms.filter(chosen)
+    return list(firms.order_by("pk").values_list("pk", flat=True))
+
+
+def format_date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else ""

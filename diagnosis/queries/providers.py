@@ -1,0 +1,166 @@
+"""The provider table: per provider (and per consultant) firms assigned, waiting for review,
+median days from submission to sign-off, share returned at least once, share of answers
+the consultants changed, and cases overdue. A fixed number of grouped statements whatever
+the number of providers, firms or assessments.
+
+Assessments count for the provider (and consultant) their firm is assigned to now.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from diagnosis.models import (
+    AnswerValidation,
+    Assessment,
+    Assignment,
+    Provider,
+    ReviewComment,
+    User,
+)
+
+WAITING = (Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW)
+
+
+@dataclass(frozen=True)
+class TableScope:
+    """Which rows a user sees: `provider_ids` None for every provider; `districts` None for
+    every district (firms of other districts are left out of the figures)."""
+
+    provider_ids: frozenset[int] | None
+    districts: frozenset[str] | None
+    with_consultants: bool
+
+
+@dataclass
+class PerformanceRow:
+    key: int
+    name: str
+    provider_name: str = ""
+    firms_assigned: int = 0
+    waiting: int = 0
+    submitted: int = 0
+    returned: int = 0
+    answers_validated: int = 0
+    answers_changed: int = 0
+    overdue: int = 0
+    median_days: float | None = None
+
+    @property
+    def returned_share(self) -> float | None:
+        return self.returned / self.submitted if self.submitted else None
+
+    @property
+    def changed_share(self) -> float | None:
+        return self.answers_changed / self.answers_validated if self.answers_validated else None
+
+
+def _scoped[M: (Assignment, Assessment, AnswerValidation)](
+    queryset: QuerySet[M], firm: str, scope: TableScope
+) -> QuerySet[M]:
+    if scope.provider_ids is not None:
+        queryset = queryset.filter(**{f"{firm}assignment__provider_id__in": scope.provider_ids})
+    else:
+        queryset = queryset.filter(**{f"{firm}assignment__isnull": False})
+    if scope.districts is not None:
+        queryset = queryset.filter(**{f"{firm}district__in": scope.districts})
+    return queryset
+
+
+def _figures(scope: TableScope, group: str) -> dict[int, PerformanceRow]:
+    """The figures grouped by `group` ("provider" or "consultant" of the assignment)."""
+    rows: dict[int, PerformanceRow] = {}
+
+    def row(key: int | None) -> PerformanceRow | None:
+        if key is None:
+            return None
+        return rows.setdefault(key, PerformanceRow(key=key, name=""))
+
+    key = f"assignment__{group}_id"
+    for k, n in (
+        _scoped(Assignment.objects.all(), "firm__", scope)
+        .filter(**{f"{group}__isnull": False})
+        .values_list(f"{group}_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        if (r := row(k)) is not None:
+            r.firms_assigned = n
+    due = timezone.now() - timedelta(days=settings.REVIEW_DUE_DAYS)
+    returned = ReviewComment.objects.filter(assessment=OuterRef("pk"), is_return_reason=True)
+    assessments = _scoped(Assessment.objects.all(), "firm__", scope)
+    for k, waiting, submitted, was_returned, overdue in (
+        assessments.values_list(f"firm__{key}")
+        .annotate(
+            waiting=Count("pk", filter=Q(status__in=WAITING)),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            returned=Count("pk", filter=Q(Exists(returned))),
+            overdue=Count("pk", filter=Q(status__in=WAITING, submitted_at__lt=due)),
+        )
+        .values_list(f"firm__{key}", "waiting", "submitted", "returned", "overdue")
+        .order_by()
+    ):
+        if (r := row(k)) is not None:
+            r.waiting, r.submitted, r.returned, r.overdue = (
+                waiting,
+                submitted,
+                was_returned,
+                overdue,
+            )
+    validations = _scoped(AnswerValidation.objects.all(), "answer__assessment__firm__", scope)
+    for k, validated, changed in (
+        validations.values_list(f"answer__assessment__firm__{key}")
+        .annotate(total=Count("pk"), changed=Count("pk", filter=Q(confirmed=False)))
+        .values_list(f"answer__assessment__firm__{key}", "total", "changed")
+        .order_by()
+    ):
+        if (r := row(k)) is not None:
+            r.answers_validated, r.answers_changed = validated, changed
+    durations: dict[int, list[float]] = {}
+    for k, submitted_at, validated_at in (
+        assessments.filter(status=Assessment.Status.VALIDATED, submitted_at__isnull=False)
+        .values_list(f"firm__{key}", "submitted_at", "validated_at")
+        .order_by()
+        .iterator(chunk_size=5000)
+    ):
+        if k is not None and validated_at is not None:
+            durations.setdefault(k, []).append((validated_at - submitted_at).total_seconds())
+    for k, seconds in durations.items():
+        if (r := row(k)) is not None:
+            r.median_days = median(seconds) / 86400
+    return rows
+
+
+def provider_table(scope: TableScope) -> tuple[list[PerformanceRow], list[PerformanceRow]]:
+    """The providers' rows (every provider in scope, even one with no firm yet) and, when
+    the scope asks for them, the consultants' rows; both sorted by name."""
+    figures = _figures(scope, "provider")
+    providers = Provider.objects.order_by("name")
+    if scope.provider_ids is not None:
+        providers = providers.filter(pk__in=scope.provider_ids)
+    provider_rows = []
+    for provider in providers:
+        row = figures.get(provider.pk) or PerformanceRow(key=provider.pk, name="")
+        row.name = provider.name
+        provider_rows.append(row)
+    if not scope.with_consultants:
+        return provider_rows, []
+    by_consultant = _figures(scope, "consultant")
+    consultants = User.objects.filter(
+        provider_memberships__role="consultant",
+        **(
+            {"provider_memberships__provider_id__in": scope.provider_ids}
+            if scope.provider_ids is not None
+            else {}
+        ),
+    ).values_list("pk", "name", "email", "provider_memberships__provider__name")
+    consultant_rows = []
+    for pk, name, email, provider_name in consultants.order_by("name", "email"):
+        row = by_consultant.get(pk) or PerformanceRow(key=pk, name="")
+        row.name, row.provider_name = name or email, provider_name
+        consultant_rows.append(row)
+    return provider_rows, consultant_rows
