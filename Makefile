@@ -8,7 +8,12 @@ export DJANGO_SETTINGS_MODULE := diagnosis.settings
 
 .PHONY: run test bench lint format setup db messages clean
 
+# The web server and one task worker (the production path: tasks go through the database
+# queue). Ctrl-C, or a signal to the process group, stops both.
 run: db
+	@export TASKS_BACKEND=django_tasks_db.DatabaseBackend; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: $(INSTALLED)

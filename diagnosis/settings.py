@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "diagnosis",
 ]
 
@@ -226,10 +227,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "数字化诊断 <noreply@loc
 
 # Background work (emails, PDF rendering, bulk re-scoring) goes through Django's tasks
 # framework. The immediate backend runs it in-process; point TASKS_BACKEND at a
-# worker-backed backend in production.
+# worker-backed backend in production: TASKS_BACKEND=django_tasks_db.DatabaseBackend stores
+# tasks in the database and `python manage.py db_worker` runs them (`make run` does this).
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
     }
 }
 
