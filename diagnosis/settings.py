@@ -113,21 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # answering page retries its autosaves no sooner (diagnosis/middleware.py, app.js).
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER", 5)
 
-# "pages" keeps rendered pages in each process's memory (diagnosis/views/pagecache.py):
-# their keys come from the database, so processes and servers need not share them.
-# PAGE_CACHE_ENTRIES=0 switches it off.
-_PAGE_CACHE_ENTRIES = env_int("PAGE_CACHE_ENTRIES", 500)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": _PAGE_CACHE_ENTRIES},
-    }
-    if _PAGE_CACHE_ENTRIES > 0
-    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "diagnosis.User"
 AUTHENTICATION_BACKENDS = [

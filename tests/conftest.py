@@ -13,7 +13,6 @@ from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import Assignment, Membership, Provider, ProviderMembership
 from diagnosis.services.assessments import assessment_start, assessment_submit
 from diagnosis.services.questionnaires import questionnaire_store
-from diagnosis.views.pagecache import PAGES
 from tests.answering import fill
 from tests.factories import make_district_officer, make_firm, make_member, make_user
 from tests.outage import database_outage as cut_off_database
@@ -39,12 +38,6 @@ def pytest_runtest_makereport(item, call):
 def fast_password_hasher(settings):
     """Real hashing costs ~0.5 s per user here; tests don't need it to be slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Pages cached by an earlier test (with reused primary keys) must not show up."""
-    caches[PAGES].clear()
 
 
 @pytest.fixture(scope="session")

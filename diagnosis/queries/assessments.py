@@ -3,11 +3,9 @@
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import connection
 from django.db.models import F
 
 from diagnosis.models import Answer, Assessment, DimensionGoal
-from diagnosis.queries.questionnaires import row_ids
 from diagnosis.scoring import AnswerInput, GoalInput, is_answered, is_visible
 from diagnosis.scoring.definition import Definition, QuestionSpec
 
@@ -105,30 +103,6 @@ def answer_input(answer: Answer) -> AnswerInput:
         not_applicable=answer.not_applicable,
         has_evidence=bool(answer.evidence),
     )
-
-
-def section_fingerprint(assessment: Assessment, dimension_code: str) -> tuple:
-    """What a dimension page of the assessment shows, condensed, in one small statement.
-
-    Every save of an answer raises its revision and answers are never deleted, so their
-    count and sum of revisions change with any answer (the page's progress bar shows all
-    dimensions); the page's goal is taken whole. With the status (from `assessment`) an
-    unchanged fingerprint means an unchanged page. Take it before reading the data it
-    stands for: a change landing in between makes the next fingerprint differ, so data
-    is never older than its fingerprint.
-    """
-    goal = [assessment.pk, row_ids(assessment.questionnaire).dimensions[dimension_code]]
-    with connection.cursor() as cursor:
-        cursor.execute(_FINGERPRINT_SQL, [*goal, *goal, assessment.pk])
-        answers, revisions, target_level, relevance = cursor.fetchone()
-    return (assessment.pk, assessment.status, answers, revisions, target_level, relevance)
-
-
-_GOAL_SQL = f"FROM {DimensionGoal._meta.db_table} WHERE assessment_id = %s AND dimension_id = %s"
-_FINGERPRINT_SQL = (
-    f"SELECT COUNT(*), COALESCE(SUM(revision), 0), (SELECT target_level {_GOAL_SQL}), "  # noqa: S608
-    f"(SELECT relevance {_GOAL_SQL}) FROM {Answer._meta.db_table} WHERE assessment_id = %s"
-)
 
 
 def assessment_state(assessment: Assessment) -> AssessmentState:

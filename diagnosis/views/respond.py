@@ -22,7 +22,7 @@ from diagnosis.forms.sections import QuestionItem, section_items
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment
 from diagnosis.permissions import Access, get_assessment_for_user
-from diagnosis.queries.assessments import AssessmentState, assessment_state, section_fingerprint
+from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.scoring.definition import Definition, DimensionSpec
 from diagnosis.services.assessments import (
     AssessmentError,
@@ -33,7 +33,6 @@ from diagnosis.services.assessments import (
     goal_save,
     submission_problems,
 )
-from diagnosis.views.pagecache import cached_page
 
 SECTION = "diagnosis/respond/section.html"
 
@@ -71,13 +70,7 @@ def section(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpRespon
     since = timezone.now()  # before anything is read, so the poll misses no later change
     assessment, access = get_assessment_for_user(request.user, pk)
     dimension = _dimension_or_404(assessment.questionnaire.definition, code)
-    key = ("section", code, access, assessment.firm.name, *section_fingerprint(assessment, code))
-    key += (assessment.submitted_at,)  # each review round's feedback is fixed while returned
-    return cached_page(
-        request,
-        key,
-        lambda extra: _render_section(request, assessment, access, dimension, since, extra=extra),
-    )
+    return _render_section(request, assessment, access, dimension, since)
 
 
 def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:

@@ -11,7 +11,7 @@ SQLite database in a temporary directory, deleted at the end. Prints:
   ``wrk -t1 -c2 -d4s``; ``ceiling_rps``: the same for a database-free Django view returning
   a page of the same bytes (tests/perf/ceiling_settings.py), measured in alternating rounds
   with the page (medians of three); ``section_page_vs_ceiling``: their ratio (target 0.35
-  or more); ``section_page_uncached_rps``: the page with the page cache off.
+  or more, withdrawn with the page cache; the page is built on every request).
 
 Query counts are taken after a warm-up request, as a long-running worker sees them: the
 first request of a process also fills the per-process questionnaire caches.
@@ -88,50 +88,29 @@ def measure_query_counts(client, assessment, smallest, largest) -> None:
 
     # Answers in both pages, so any per-answer query would show as a difference.
     answer_sections(client, assessment, [smallest.code, largest.code])
-    from django.core.cache import caches
-
-    from diagnosis.views.pagecache import PAGES
-
     counts = {}
     for dimension in (largest, smallest):
         url = reverse("section", args=[assessment.pk, dimension.code])
         client.get(url)  # warm-up: shows the "saved" message, fills per-process caches
-        for cached in (False, True):
-            if not cached:
-                caches[PAGES].clear()
-            response, queries = count_queries(lambda url=url: client.get(url))
-            assert response.status_code == 200, response.status_code
-            counts[dimension.code, cached] = len(queries)
-            name = f"section_page_queries[{dimension.code}, {'cached' if cached else 'built'}]"
-            explain_queries(name, queries, SECTION_PAGE_BUDGET)
+        response, queries = count_queries(lambda url=url: client.get(url))
+        assert response.status_code == 200, response.status_code
+        counts[dimension.code] = len(queries)
+        explain_queries(f"section_page_queries[{dimension.code}]", queries, SECTION_PAGE_BUDGET)
     emit("section_page_queries", max(counts.values()), "queries")
-    for cached, label in ((False, "built"), (True, "from the page cache")):
-        per_dimension = ", ".join(
-            f"{d.code}={counts[d.code, cached]} ({len(d.questions)} questions)"
-            for d in (largest, smallest)
-        )
-        same = (
-            "same" if counts[largest.code, cached] == counts[smallest.code, cached] else "DIFFERENT"
-        )
-        comment(f"queries per dimension, page {label}: {per_dimension}: {same}")
+    per_dimension = ", ".join(
+        f"{d.code}={counts[d.code]} ({len(d.questions)} questions)" for d in (largest, smallest)
+    )
+    same = "same" if counts[largest.code] == counts[smallest.code] else "DIFFERENT"
+    comment(f"queries per dimension: {per_dimension}: {same}")
     measure_page_times(client, reverse("section", args=[assessment.pk, largest.code]))
     measure_autosave(client, assessment, largest)
     measure_section_save(client, assessment, largest)
 
 
 def measure_page_times(client, url: str) -> None:
-    """In-process time of a section page built afresh and served from the page cache."""
-    from django.core.cache import caches
-
-    from diagnosis.views.pagecache import PAGES
-
-    def built():
-        caches[PAGES].clear()
-        client.get(url)
-
-    emit("section_page_built_ms", median_ms(built, runs=200, warmup=5, limit_s=4), "ms", decimals=2)
-    cached = median_ms(lambda: client.get(url), runs=500, warmup=5, limit_s=4)
-    emit("section_page_cached_ms", cached, "ms", decimals=2)
+    """In-process time of a section page (built on every request: there is no page cache)."""
+    built = median_ms(lambda: client.get(url), runs=200, warmup=5, limit_s=4)
+    emit("section_page_built_ms", built, "ms", decimals=2)
 
 
 def measure_autosave(client, assessment, dimension) -> None:
@@ -258,12 +237,6 @@ def measure_throughput(directory: Path, prefix: str, session_id: str, dimension)
     finally:
         for server in servers:
             server.stop()
-    uncached_server = start_gunicorn(directory, "uncached", {"PAGE_CACHE_ENTRIES": "0"})
-    try:
-        cookie, _page = warm_up(uncached_server, path, f"sessionid={session_id}")
-        uncached_rps = run_wrk(uncached_server.port, path, cookie)
-    finally:
-        uncached_server.stop()
     section_rps = statistics.median(section for section, _ceiling in rounds)
     ceiling_rps = statistics.median(ceiling for _section, ceiling in rounds)
     comment(
@@ -275,8 +248,7 @@ def measure_throughput(directory: Path, prefix: str, session_id: str, dimension)
     emit("section_page_rps", section_rps, "req/s", decimals=1)
     emit("ceiling_rps", ceiling_rps, "req/s", decimals=1)
     emit("section_page_vs_ceiling", section_rps / ceiling_rps, "ratio", decimals=2)
-    comment("the same page with the page cache off (PAGE_CACHE_ENTRIES=0): built every time")
-    emit("section_page_uncached_rps", uncached_rps, "req/s", decimals=1)
+    comment("the page is built on every request: there is no page cache")
 
 
 def load_average() -> str:

@@ -8,13 +8,11 @@ per-process questionnaire caches, which a long-running worker does once.
 import random
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnosis.models import Answer, Assessment
-from diagnosis.views.pagecache import PAGES
 from tests.answering import answer_post_data, goal_post_data
 
 SECTION_PAGE_BUDGET = 10
@@ -65,13 +63,10 @@ def answer_everything(client, assessment, *, seed, high=None):
             assert response.status_code == 302, response.content.decode()[:2000]
 
 
-def section_page_queries(client, assessment, dimension, *, cached: bool) -> int:
-    """Queries of a section page built afresh, or served from the page cache."""
+def section_page_queries(client, assessment, dimension) -> int:
+    """Queries of a section page (built afresh on every request: there is no page cache)."""
     url = reverse("section", args=[assessment.pk, dimension.code])
     client.get(url)  # shows the "saved" messages and fills the per-process caches
-    client.get(url)  # with no message left to show, this one is kept in the page cache
-    if not cached:
-        caches[PAGES].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -79,29 +74,20 @@ def section_page_queries(client, assessment, dimension, *, cached: bool) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("cached", [False, True], ids=["built", "from the page cache"])
-def test_it_shows_a_section_page_within_the_query_budget(client, assessment, cached):
+def test_it_shows_a_section_page_within_the_query_budget(client, assessment):
     largest, _smallest = largest_and_smallest(assessment)
     save_page(client, assessment, largest)
-    assert section_page_queries(client, assessment, largest, cached=cached) <= SECTION_PAGE_BUDGET
+    assert section_page_queries(client, assessment, largest) <= SECTION_PAGE_BUDGET
 
 
-@pytest.mark.parametrize("cached", [False, True], ids=["built", "from the page cache"])
-def test_it_shows_section_pages_of_any_size_with_the_same_queries(client, assessment, cached):
+def test_it_shows_section_pages_of_any_size_with_the_same_queries(client, assessment):
     largest, smallest = largest_and_smallest(assessment)
     assert len(largest.questions) > len(smallest.questions)
     save_page(client, assessment, largest)
     save_page(client, assessment, smallest)
-    assert section_page_queries(client, assessment, largest, cached=cached) == section_page_queries(
-        client, assessment, smallest, cached=cached
+    assert section_page_queries(client, assessment, largest) == section_page_queries(
+        client, assessment, smallest
     )
-
-
-def test_it_serves_a_repeated_section_page_with_fewer_queries(client, assessment):
-    largest, _smallest = largest_and_smallest(assessment)
-    save_page(client, assessment, largest)
-    built = section_page_queries(client, assessment, largest, cached=False)
-    assert section_page_queries(client, assessment, largest, cached=True) < built
 
 
 @pytest.mark.parametrize("revision", [0, 1], ids=["new answer", "changed answer"])
