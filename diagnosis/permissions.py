@@ -18,6 +18,7 @@ from diagnosis.models import (
     Assignment,
     DistrictOfficer,
     Firm,
+    Invitation,
     Membership,
     PopulationFirm,
     ProviderMembership,
@@ -75,6 +76,17 @@ def get_firm_for_user(user: User, *, owner: bool = False) -> tuple[Firm, Members
     if owner and membership.role != Membership.Role.OWNER:
         raise PermissionDenied(_("Only an owner of the firm can do this."))
     return membership.firm, membership
+
+
+def get_firm_invitation(user: User, pk: int) -> Invitation:
+    """An invitation of the firm the user owns, not yet accepted; 404 for any other (403
+    for a member who is not an owner)."""
+    firm, _membership = get_firm_for_user(user, owner=True)
+    invitation = Invitation.objects.filter(pk=pk, firm=firm, accepted_at__isnull=True).first()
+    if invitation is None:
+        raise Http404
+    invitation.firm = firm
+    return invitation
 
 
 def is_consultant(user: User) -> bool:

@@ -34,7 +34,10 @@ urlpatterns = [
     # Firms and colleagues
     path("firm/", firms.firm_detail, name="firm_detail"),
     path("firm/register/", firms.firm_register, name="firm_register"),
+    path("firm/edit/", firms.firm_edit, name="firm_edit"),
     path("firm/invite/", firms.firm_invite, name="firm_invite"),
+    path("firm/invitations/<int:pk>/resend/", firms.invitation_resend, name="invitation_resend"),
+    path("firm/invitations/<int:pk>/revoke/", firms.invitation_revoke, name="invitation_revoke"),
     path("firm/members/<int:pk>/remove/", firms.member_remove, name="member_remove"),
     path("firm/join-requests/<int:pk>/", firms.join_request_decide, name="join_request_decide"),
     path("invitations/<str:token>/", firms.invitation, name="invitation"),

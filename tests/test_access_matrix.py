@@ -182,6 +182,25 @@ MATRIX: dict[str, Row] = {
         post=(LOGIN, 302, 302, 302, 403, 403, 403, 403, 302, 403, 403),
         data=_new_firm,
     ),
+    # The owner changes their own firm's profile (B's owner B's); colleagues may not.
+    "firm_edit": Row(
+        get=(LOGIN, 200, 403, 200, 404, 404, 404, 404, 404, 404, 404),
+        post=OWN_FIRM_OWNER,
+        data=lambda world: {
+            "name": "改名制造有限公司",
+            "industry": "35",
+            "employees": "60",
+            "revenue": "700",
+            "district": "minhang",
+        },
+    ),
+    # A's pending invitation: only A's owners (another firm's owner gets 404).
+    "invitation_resend": Row(
+        get=NOT_GET, post=OWNER_OF_A, args=lambda world: [world.invitation.pk]
+    ),
+    "invitation_revoke": Row(
+        get=NOT_GET, post=OWNER_OF_A, args=lambda world: [world.invitation.pk]
+    ),
     "firm_invite": Row(
         get=NOT_GET,
         post=OWN_FIRM_OWNER,

@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis.firmdata import (
@@ -136,6 +137,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.firm_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at < timezone.now()
 
 
 class JoinRequest(models.Model):

@@ -76,6 +76,32 @@ def firm_register(*, user: User, **fields: Any) -> Firm:
     return firm
 
 
+# What the owner may change in the firm's profile (the credit code identifies the firm).
+PROFILE_FIELDS = ("name", "industry", "employees", "revenue", "district")
+
+
+@transaction.atomic
+def firm_update(*, firm: Firm, owner: User, **fields: Any) -> Firm:
+    """Change the firm's profile; the audit entry records each changed field's old and new
+    value (nothing is written when nothing changed)."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise FirmError(_("These fields cannot be changed: %(fields)s.") % {"fields": unknown})
+    locked = Firm.objects.select_for_update().get(pk=firm.pk)
+    changes = {
+        name: [getattr(locked, name), value]
+        for name, value in fields.items()
+        if getattr(locked, name) != value
+    }
+    if not changes:
+        return locked
+    for name, (_old, new) in changes.items():
+        setattr(locked, name, new)
+    locked.save()
+    audit_log("diagnosis.firm.updated", actor=owner, firm=locked, data={"changes": changes})
+    return locked
+
+
 def firm_register_or_join(*, user: User, **fields: Any) -> Firm | JoinRequest:
     """Register the firm, or, if its credit code is already registered, ask to join it."""
     existing = Firm.objects.filter(credit_code=fields["credit_code"]).first()
@@ -154,7 +180,51 @@ def invitation_create(*, firm: Firm, owner: User, email: str) -> tuple[Invitatio
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
     audit_log("diagnosis.firm.invited", actor=owner, firm=firm, data={"email": email})
-    invitee = User(email=email, language=owner.language)
+    _send_invitation(invitation, owner, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, owner: User) -> tuple[Invitation, str]:
+    """Email the invitation again with a new link (the old one stops working: only the
+    hash of a token is stored) valid for INVITATION_DAYS from now; counts against the
+    email limits like a new invitation. Returns it and the new token."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise FirmError(_("This invitation has already been accepted."))
+    _count_email(user=owner, firm=locked.firm)
+    token = secrets.token_urlsafe(32)
+    locked.token_hash = _token_hash(token)
+    locked.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+    locked.save(update_fields=["token_hash", "expires_at"])
+    audit_log(
+        "diagnosis.firm.invitation_resent",
+        actor=owner,
+        firm=locked.firm,
+        data={"email": locked.email},
+    )
+    _send_invitation(locked, owner, token)
+    return locked, token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, owner: User) -> None:
+    """Withdraw an invitation not yet accepted: its link stops working."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise FirmError(_("This invitation has already been accepted."))
+    audit_log(
+        "diagnosis.firm.invitation_revoked",
+        actor=owner,
+        firm=locked.firm,
+        data={"email": locked.email},
+    )
+    locked.delete()
+
+
+def _send_invitation(invitation: Invitation, owner: User, token: str) -> None:
+    firm = invitation.firm
+    invitee = User(email=invitation.email, language=owner.language)
     send_email(
         "invitation",
         [invitee],
@@ -165,7 +235,6 @@ def invitation_create(*, firm: Firm, owner: User, email: str) -> tuple[Invitatio
             "url": settings.SITE_URL + reverse("invitation", args=[token]),
         },
     )
-    return invitation, token
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -6,14 +6,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnosis.firmdata import normalise_credit_code
-from diagnosis.forms.firms import FirmForm, InviteForm
+from diagnosis.forms.firms import FirmForm, FirmProfileForm, InviteForm
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment, Firm, JoinRequest, Membership, PopulationFirm
 from diagnosis.permissions import (
     get_firm_for_user,
+    get_firm_invitation,
     membership_for,
     require_possible_respondent,
 )
+from diagnosis.queries.firms import invitations_pending
 from diagnosis.services import firms as firm_services
 from diagnosis.services.assessments import AssessmentError, assessment_start
 from diagnosis.services.outreach import population_for_token
@@ -107,6 +109,7 @@ def _firm_page(
         ).select_related("user")
         if is_owner
         else [],
+        "invitations": invitations_pending(firm) if is_owner else [],
         "invite_form": invite_form,
     }
     return render(request, "diagnosis/firms/detail.html", context, status=status)
@@ -128,6 +131,53 @@ def firm_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("firm_detail")
     return _firm_page(request, firm, membership, form, status=400)
+
+
+@login_required
+def firm_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The owner changes the firm's profile (audited by the service)."""
+    firm, _membership = get_firm_for_user(request.user, owner=True)
+    initial = {name: getattr(firm, name) for name in firm_services.PROFILE_FIELDS}
+    form = FirmProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        firm_services.firm_update(firm=firm, owner=request.user, **form.cleaned_data)
+        messages.success(request, _("The firm's profile is saved."))
+        return redirect("firm_detail")
+    status = 400 if request.method == "POST" else 200
+    context = {"firm": firm, "form": form}
+    return render(request, "diagnosis/firms/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    invitation = get_firm_invitation(request.user, pk)
+    try:
+        firm_services.invitation_resend(invitation=invitation, owner=request.user)
+    except firm_services.FirmError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("firm_detail")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    invitation = get_firm_invitation(request.user, pk)
+    try:
+        firm_services.invitation_revoke(invitation=invitation, owner=request.user)
+    except firm_services.FirmError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("firm_detail")
 
 
 @login_required
