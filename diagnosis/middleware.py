@@ -10,12 +10,43 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.csp import CSP, build_policy
 from django.utils.translation import gettext as _
 
+from diagnosis import uploads
+
 logger = logging.getLogger(__name__)
+
+
+class RefuseOversizedUploadsMiddleware:
+    """Answer 413 to a multipart POST whose Content-Length says it carries more than its
+    view accepts (uploads.body_limit), before any of the body is read: a 2 GB upload is
+    refused at once instead of being received first. The page (or, for htmx, the card's
+    status, through `data-refusal-message`) says what the limit is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            path = request.path_info
+            if _content_length(request) > uploads.body_limit(path):
+                message = _(
+                    "The upload is larger than %(limit)s, so nothing was saved. "
+                    "Choose a smaller file."
+                ) % {"limit": filesizeformat(uploads.file_limit(path))}
+                return render(request, "413.html", {"message": message}, status=413)
+        return self.get_response(request)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 class RejectUndecodableFormsMiddleware:

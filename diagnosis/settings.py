@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "diagnosis.middleware.RefuseOversizedUploadsMiddleware",  # before anything reads a body
     "diagnosis.middleware.RejectUndecodableFormsMiddleware",
     "diagnosis.middleware.RejectNullBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,6 +180,8 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 10) * 1024 * 1024
+# All evidence files of one firm together (every assessment); 0 switches the quota off.
+EVIDENCE_QUOTA_PER_FIRM_BYTES = env_int("EVIDENCE_QUOTA_PER_FIRM_MB", 200) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

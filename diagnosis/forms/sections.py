@@ -59,11 +59,13 @@ def section_items(
     files: MultiValueDict[str, UploadedFile] | None = None,
     only: Callable[[QuestionItem], bool] | None = None,
     writable: bool = True,
+    evidence_errors: Mapping[str, str] | None = None,
 ) -> list[QuestionItem]:
     """The dimension's questions in order, with forms bound to `data` when given.
 
     `only(item)`, when given, keeps just the items it accepts; their forms are built
-    after the check, so skipped questions cost nothing.
+    after the check, so skipped questions cost nothing. `evidence_errors` (question code
+    → message) are refusals of a file the service made (the firm's quota).
     """
     items = []
     for spec in dimension.questions:
@@ -73,5 +75,7 @@ def section_items(
             if not writable:
                 for field in item.form.fields.values():
                     field.disabled = True
+            if evidence_errors and spec.code in evidence_errors:
+                item.form.add_error("evidence", evidence_errors[spec.code])
             items.append(item)
     return items

@@ -82,6 +82,10 @@ class Answer(models.Model):
     note = models.TextField(blank=True, max_length=2000)
     evidence = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
     evidence_name = models.CharField(max_length=200, blank=True)
+    # Bytes of the evidence file, so that a firm's storage use is one SUM (the quota). Null
+    # for files stored before the column existed (queries/evidence.py sizes them): a NOT
+    # NULL column would make SQLite rebuild the table and lose the triggers of 0002.
+    evidence_size = models.PositiveBigIntegerField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
     answered_at = models.DateTimeField()

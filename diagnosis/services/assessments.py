@@ -8,15 +8,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnosis.models import Answer, Assessment, DimensionGoal, Firm, User
 from diagnosis.queries.assessments import AssessmentState, assessment_state
+from diagnosis.queries.evidence import evidence_bytes_used, stored_size
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
+from diagnosis.services.evidence import evidence_files_delete, evidence_files_delete_on_commit
 from diagnosis.services.notifications import notify_submitted
 from diagnosis.services.questionnaires import current_questionnaire
 from diagnosis.services.scoring import assessment_score
@@ -24,6 +28,23 @@ from diagnosis.services.scoring import assessment_score
 
 class AssessmentError(Exception):
     """A rule of the assessment's life cycle was broken; the message says which."""
+
+
+class EvidenceQuotaExceeded(AssessmentError):
+    """The firm's evidence files would pass EVIDENCE_QUOTA_PER_FIRM_MB; nothing was saved.
+    `codes` are the questions whose new files did not fit."""
+
+    def __init__(self, message: str, codes: list[str]) -> None:
+        super().__init__(message)
+        self.codes = codes
+
+
+@dataclass
+class _FileChanges:
+    """Evidence files a save stored (new) and the ones its answers no longer reference."""
+
+    stored: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,7 @@ ANSWER_FIELDS = [
     "note",
     "evidence",
     "evidence_name",
+    "evidence_size",
     "revision",
     "answered_by",
     "answered_at",
@@ -125,16 +147,33 @@ def answers_save(
     """
     with _only_while_open():
         try:
-            return _answers_save(assessment, user, entries, goal)
+            return _answers_save_or_drop_files(assessment, user, entries, goal)
         except IntegrityError as error:
             if _is_closed(error):
                 raise
-            return _answers_save(assessment, user, entries, goal)
+            return _answers_save_or_drop_files(assessment, user, entries, goal)
+
+
+def _answers_save_or_drop_files(
+    assessment: Assessment, user: User, entries: list[AnswerEntry], goal: GoalEntry | None
+) -> SaveResult:
+    """_answers_save; if it fails, the files it stored are deleted at once: the rows that
+    named them were rolled back with it."""
+    files = _FileChanges()
+    try:
+        return _answers_save(assessment, user, entries, goal, files)
+    except BaseException:
+        evidence_files_delete(files.stored)
+        raise
 
 
 @transaction.atomic
 def _answers_save(
-    assessment: Assessment, user: User, entries: list[AnswerEntry], goal: GoalEntry | None
+    assessment: Assessment,
+    user: User,
+    entries: list[AnswerEntry],
+    goal: GoalEntry | None,
+    files: _FileChanges,
 ) -> SaveResult:
     ids = row_ids(assessment.questionnaire).questions
     now = timezone.now()
@@ -144,6 +183,7 @@ def _answers_save(
         .select_related("answered_by")
         .filter(assessment=assessment, question_id__in=[ids[e.code] for e in entries])
     }
+    _check_evidence_quota(assessment, entries, {e.code: existing.get(ids[e.code]) for e in entries})
     result = SaveResult()
     for entry in entries:
         answer = existing.get(ids[entry.code])
@@ -153,7 +193,7 @@ def _answers_save(
             answer = Answer(assessment=assessment, question_id=ids[entry.code], revision=0)
         else:
             _note_overwrite(result, answer, entry)
-        _apply(answer, entry, user, now)
+        _apply(answer, entry, user, now, files)
         answer.question_code = entry.code
         result.answers[entry.code] = answer
     if result.answers:
@@ -168,7 +208,52 @@ def _answers_save(
     if goal is not None:
         _goal_upsert(assessment, goal)
     _log_overwrites(assessment, user, result)
+    evidence_files_delete_on_commit(files.replaced)
     return result
+
+
+def _check_evidence_quota(
+    assessment: Assessment, entries: list[AnswerEntry], existing: dict[str, Answer | None]
+) -> None:
+    """EvidenceQuotaExceeded if the new files would take the firm past its quota (the
+    files they replace no longer count). The firm's row is locked first, so that two
+    uploads at once cannot both take the last room."""
+    quota = settings.EVIDENCE_QUOTA_PER_FIRM_BYTES
+    uploads = [entry for entry in entries if entry.evidence is not None]
+    if not quota or not uploads:
+        return
+    Firm.objects.select_for_update().filter(pk=assessment.firm_id).first()
+    freed = sum(
+        _evidence_bytes(answer)
+        for entry in entries
+        if (entry.evidence is not None or entry.remove_evidence)
+        and (answer := existing.get(entry.code)) is not None
+    )
+    incoming = sum(entry.evidence.size or 0 for entry in uploads if entry.evidence is not None)
+    used = evidence_bytes_used(assessment.firm) - freed
+    if used + incoming <= quota:
+        return
+    raise EvidenceQuotaExceeded(
+        _(
+            "Your firm's evidence files may take %(quota)s together; %(used)s are used, and "
+            "this file needs %(size)s. Remove files you no longer need, or upload a smaller "
+            "one."
+        )
+        % {
+            "quota": filesizeformat(quota),
+            "used": filesizeformat(max(used, 0)),
+            "size": filesizeformat(incoming),
+        },
+        codes=[entry.code for entry in uploads],
+    )
+
+
+def _evidence_bytes(answer: Answer) -> int:
+    if not answer.evidence:
+        return 0
+    if answer.evidence_size is not None:
+        return answer.evidence_size
+    return stored_size(answer.evidence.name or "")
 
 
 def answer_save(
@@ -179,8 +264,11 @@ def answer_save(
     `current` is the answer as the caller read it. The write only succeeds if the stored
     revision is still that one (optimistic locking); otherwise, or if someone created the
     answer first, it falls back to the locking bulk path. Raises AssessmentError if the
-    assessment was submitted meanwhile.
+    assessment was submitted meanwhile. A file stored, replaced or removed always takes
+    the locking path, which checks the firm's quota and deletes replaced files on commit.
     """
+    if entry.evidence is not None or entry.remove_evidence:
+        return answers_save(assessment=assessment, user=user, entries=[entry])
     answer = current or Answer(
         assessment=assessment,
         question_id=row_ids(assessment.questionnaire).questions[entry.code],
@@ -190,7 +278,7 @@ def answer_save(
     if current is not None:
         _note_overwrite(result, current, entry)
     read_revision = answer.revision
-    _apply(answer, entry, user, timezone.now())
+    _apply(answer, entry, user, timezone.now(), _FileChanges())
     answer.question_code = entry.code
     with _only_while_open():
         if current is None:
@@ -248,19 +336,27 @@ def _overwrite(answer: Answer, entry: AnswerEntry) -> Overwrite | None:
     )
 
 
-def _apply(answer: Answer, entry: AnswerEntry, user: User, now: datetime) -> None:
+def _apply(
+    answer: Answer, entry: AnswerEntry, user: User, now: datetime, files: _FileChanges
+) -> None:
     answer.value = None if entry.not_applicable else entry.value
     answer.not_applicable = entry.not_applicable
     answer.note = entry.note
+    previous = answer.evidence.name or ""
     if entry.evidence is not None:
         # Stored under a random name: users' file names may be long, odd or hostile.
         name = Path(entry.evidence.name or "")
         suffix = name.suffix.lower()[:10]
         answer.evidence.save(uuid.uuid4().hex + suffix, entry.evidence, save=False)
+        files.stored.append(answer.evidence.name or "")
         answer.evidence_name = name.name[-200:]
+        answer.evidence_size = entry.evidence.size
     elif entry.remove_evidence:
         answer.evidence = ""
         answer.evidence_name = ""
+        answer.evidence_size = None
+    if previous and previous != (answer.evidence.name or ""):
+        files.replaced.append(previous)
     answer.revision += 1
     answer.answered_by = user
     answer.answered_at = now

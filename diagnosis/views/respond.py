@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.scoring.definition import Definition, DimensionSpec
 from diagnosis.services.assessments import (
     AssessmentError,
+    EvidenceQuotaExceeded,
     GoalEntry,
     answer_save,
     answers_save,
@@ -81,14 +83,18 @@ def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> Http
     dimension = _dimension_or_404(definition, code)
     forms = [AnswerForm(q, data=request.POST, files=request.FILES) for q in dimension.questions]
     goal_form = GoalForm(definition, code, data=request.POST)
+    entries = [form.entry() for form in forms if form.submitted and form.is_valid()]
+    goal = GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None
+    evidence_errors: dict[str, str] = {}
     with _refused_when_closed():
-        answers_save(
-            assessment=assessment,
-            user=request.user,
-            entries=[form.entry() for form in forms if form.submitted and form.is_valid()],
-            goal=GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None,
-        )
-    if all(form.is_valid() for form in forms if form.submitted) and goal_form.is_valid():
+        try:
+            answers_save(assessment=assessment, user=request.user, entries=entries, goal=goal)
+        except EvidenceQuotaExceeded as error:  # the answers are saved, without the new files
+            evidence_errors = dict.fromkeys(error.codes, str(error))
+            entries = [replace(entry, evidence=None) for entry in entries]
+            answers_save(assessment=assessment, user=request.user, entries=entries, goal=goal)
+    valid = all(form.is_valid() for form in forms if form.submitted) and goal_form.is_valid()
+    if valid and not evidence_errors:
         messages.success(request, _("Your answers are saved."))
         target = _next_code(definition, code) if "next" in request.POST else code
         return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
@@ -102,6 +108,7 @@ def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> Http
         goal_form=goal_form,
         data=request.POST,
         files=request.FILES,
+        evidence_errors=evidence_errors,
         status=400,
     )
 
@@ -111,6 +118,8 @@ def _refused_when_closed() -> Iterator[None]:
     """A save refused because a colleague submitted the assessment meanwhile: 403, saying so."""
     try:
         yield
+    except EvidenceQuotaExceeded:
+        raise  # a refusal the form shows at the file
     except AssessmentError as error:
         raise PermissionDenied(str(error)) from None
 
@@ -125,6 +134,7 @@ def _render_section(
     goal_form: GoalForm | None = None,
     data: QueryDict | None = None,
     files: MultiValueDict[str, UploadedFile] | None = None,
+    evidence_errors: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -140,7 +150,14 @@ def _render_section(
         "access": access,
         "state": state,
         "dimension": dimension,
-        "items": section_items(state, dimension, data=data, files=files, writable=writable),
+        "items": section_items(
+            state,
+            dimension,
+            data=data,
+            files=files,
+            writable=writable,
+            evidence_errors=evidence_errors,
+        ),
         "goal_form": goal_form,
         "writable": writable,
         "sync_since": since.isoformat(),
@@ -171,17 +188,18 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
             _("The request carries no answer for %(code)s.") % {"code": code}
         )
     if not form.is_valid():
-        item = QuestionItem.build(state, question, form)
-        return render(
-            request, f"{SECTION}#question", _partial_context(assessment, state, item), status=422
-        )
-    with _refused_when_closed():
-        result = answer_save(
-            assessment=assessment,
-            user=request.user,
-            entry=form.entry(),
-            current=state.answers.get(code),
-        )
+        return _refused_answer(request, assessment, state, form)
+    try:
+        with _refused_when_closed():
+            result = answer_save(
+                assessment=assessment,
+                user=request.user,
+                entry=form.entry(),
+                current=state.answers.get(code),
+            )
+    except EvidenceQuotaExceeded as error:
+        form.add_error("evidence", str(error))
+        return _refused_answer(request, assessment, state, form)
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
     # Only the saved question and those whose visibility hangs on it are sent back.
@@ -194,6 +212,18 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     context["dependents"] = dependents
     context["dimension"] = dimension
     return render(request, f"{SECTION}#autosave", context)
+
+
+def _refused_answer(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    state: AssessmentState,
+    form: AnswerForm,
+) -> HttpResponse:
+    """The question again with its errors (422, which the page swaps in place)."""
+    item = QuestionItem.build(state, form.question, form)
+    context = _partial_context(assessment, state, item)
+    return render(request, f"{SECTION}#question", context, status=422)
 
 
 def _partial_context(

@@ -184,7 +184,7 @@
       state.acked = state.sent; // a definite refusal: the card says so, nothing to retry
       state.failing = false;
       card.classList.remove("is-pending");
-      showSaveError(card);
+      showSaveError(card, xhr);
     }
   });
 
@@ -250,13 +250,18 @@
     return document.getElementById("connection-problem");
   }
 
-  function serverMessage(xhr) {
+  // The text of the element matching `selector` in the server's answer, if any.
+  function messageIn(xhr, selector) {
     if (!xhr || !xhr.status || !xhr.responseText) {
       return "";
     }
     var answer = new DOMParser().parseFromString(xhr.responseText, "text/html");
-    var message = answer.querySelector("[data-outage-message]");
+    var message = answer.querySelector(selector);
     return message ? message.textContent.trim() : "";
+  }
+
+  function serverMessage(xhr) {
+    return messageIn(xhr, "[data-outage-message]");
   }
 
   function showProblem(xhr) {
@@ -293,9 +298,15 @@
     return other ? other.getAttribute("data-error-text") : "";
   }
 
-  function showSaveError(card) {
+  // A refusal that says why (an upload over the size limit, answered 413 before the
+  // server read it) shows its reason instead of the card's general "not saved".
+  function refusalMessage(xhr) {
+    return messageIn(xhr, "[data-refusal-message]");
+  }
+
+  function showSaveError(card, xhr) {
     var status = card.isConnected ? card.querySelector(".answer-status") : null;
-    var text = status ? errorText(status) : "";
+    var text = status ? refusalMessage(xhr) || errorText(status) : "";
     if (!text) {
       return;
     }
