@@ -206,8 +206,12 @@ MATRIX: dict[str, Row] = {
         post=OWN_FIRM_OWNER,
         data=lambda world: {"email": "new.colleague@firm-a.example"},
     ),
+    # The confirmed removal (without `confirmed` the owner gets the question, 200).
     "member_remove": Row(
-        get=NOT_GET, post=OWNER_OF_A, args=lambda world: [world.colleague_membership.pk]
+        get=NOT_GET,
+        post=OWNER_OF_A,
+        args=lambda world: [world.colleague_membership.pk],
+        data=lambda world: {"confirmed": "yes"},
     ),
     "join_request_decide": Row(
         get=NOT_GET,

@@ -1,12 +1,15 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from diagnosis import ratelimit
 from diagnosis.models import User
+from diagnosis.services.notifications import send_email
 
 
 class SignupForm(forms.Form):
@@ -35,7 +38,10 @@ class SignupForm(forms.Form):
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):
-    """Django's form, with the reset emails to one address limited per hour."""
+    """Django's form, with the reset emails to one address limited per hour and sent as
+    our own message (emails/password-reset-*) in the user's language: its subject names
+    the service, not the host, and its link is built on SITE_URL, never on the Host
+    header of the request."""
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()
@@ -44,3 +50,25 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         except ratelimit.EmailLimitReached as error:
             raise forms.ValidationError(str(error)) from None
         return email
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        path = reverse("password_reset_confirm", args=[context["uid"], context["token"]])
+        send_email(
+            "password-reset",
+            [user],
+            {
+                "name": str(user),
+                "email": user.email,
+                "url": settings.SITE_URL + path,
+                "hours": max(1, settings.PASSWORD_RESET_TIMEOUT // 3600),
+            },
+        )

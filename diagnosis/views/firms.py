@@ -184,7 +184,10 @@ def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_POST
 def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     firm, _membership = get_firm_for_user(request.user, owner=True)
-    membership = get_object_or_404(Membership, pk=pk, firm=firm)
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, firm=firm)
+    if request.POST.get("confirmed") != "yes":  # the button on the firm page asks first
+        context = {"firm": firm, "member": membership}
+        return render(request, "diagnosis/firms/confirm_remove.html", context)
     try:
         firm_services.member_remove(membership=membership, owner=request.user)
     except firm_services.FirmError as error:

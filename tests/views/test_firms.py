@@ -58,13 +58,13 @@ def test_it_lets_only_owners_invite(client, colleague):
 def test_it_lets_an_owner_remove_a_member(client, respondent, colleague):
     client.force_login(respondent)
     membership = Membership.objects.get(user=colleague)
-    client.post(reverse("member_remove", args=[membership.pk]))
+    client.post(reverse("member_remove", args=[membership.pk]), {"confirmed": "yes"})
     assert not Membership.objects.filter(user=colleague).exists()
 
 
 def test_it_keeps_the_last_owner(client, respondent):
     client.force_login(respondent)
-    client.post(reverse("member_remove", args=[respondent.membership.pk]))
+    client.post(reverse("member_remove", args=[respondent.membership.pk]), {"confirmed": "yes"})
     assert Membership.objects.filter(user=respondent).exists()
 
 
