@@ -119,3 +119,26 @@ def test_it_breaks_no_content_security_rule_on_the_section_page(
 
     violations = [text for text in errors if "Content Security Policy" in text]
     assert violations == []
+
+
+def test_it_says_why_an_upload_over_the_size_limit_was_refused(
+    open_page: OpenPage, assessment: Assessment, respondent: User, settings
+):
+    """The server answers 413 before reading the body (issue 11 item 6); the card shows
+    the server's reason, not the general "not saved"."""
+    settings.EVIDENCE_MAX_BYTES = 1000
+    page = open_page(respondent)
+    page.goto(section_url(assessment, "STR"))
+    card = page.get_by_test_id("question-STR-01")
+    card.locator("summary").click()
+    big = b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 5000)
+    with page.expect_response(lambda response: response.url.endswith("/answers/STR-01/")) as sent:
+        card.locator("input[type=file]").set_input_files(
+            {"name": "plan.pdf", "mimeType": "application/pdf", "buffer": big}
+        )
+
+    assert sent.value.status == 413
+    status = card.locator(".answer-status")
+    expect(status).to_have_text(re.compile(r"上传内容超过 1000\s*字节"))
+    expect(status).to_have_class(re.compile(r"\bis-error\b"))
+    assert not Answer.objects.filter(assessment=assessment).exists()
