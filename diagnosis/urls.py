@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from diagnosis.forms.accounts import ThrottledPasswordResetForm
 from diagnosis.views import (
     accounts,
+    coverage,
     directory,
     firms,
     home,
@@ -100,6 +101,9 @@ urlpatterns = [
         name="directory_firm_provider",
     ),
     path("programme/providers/", directory.providers, name="providers"),
+    # Coverage of the population and results (the programme office; district officers for
+    # their districts)
+    path("programme/coverage/", coverage.coverage_page, name="coverage"),
     path(
         "provider/firms/assign/",
         directory.provider_assign_consultant,

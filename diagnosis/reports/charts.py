@@ -12,6 +12,7 @@ narrower. Their font is FONT_FAMILY, the PDF's own (WeasyPrint reads only the SV
 attribute); in the page, CSS gives them the page's font instead.
 """
 
+import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -120,15 +121,47 @@ class _Box:
         self.left, self.top = min(self.left, left), min(self.top, top)
         self.right, self.bottom = max(self.right, right), max(self.bottom, bottom)
 
-    def svg(self, css_class: str, body: list[str], padding: float = 6) -> str:
+    def svg(
+        self, css_class: str, body: list[str], padding: float = 6, *, label: "Label | None" = None
+    ) -> str:
         left, top = math.floor(self.left - padding), math.floor(self.top - padding)
         width = math.ceil(self.right + padding) - left
         height = math.ceil(self.bottom + padding) - top
+        named = label.attributes() if label else ""
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}" '
-            f'width="{width}" height="{height}" role="img" class="chart {css_class}" '
-            f'font-size="{TEXT_SIZE}" font-family="{FONT_FAMILY}">' + "".join(body) + "</svg>"
+            f'width="{width}" height="{height}" role="img" class="chart {css_class}"{named} '
+            f'font-size="{TEXT_SIZE}" font-family="{FONT_FAMILY}">'
+            + (label.elements() if label else "")
+            + "".join(body)
+            + "</svg>"
         )
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a chart shows, for screen readers: its <title> (the accessible name) and <desc>
+    (a sentence or the figures in words), tied to the <svg> by ids made from the text."""
+
+    title: str
+    description: str = ""
+
+    @property
+    def chart_id(self) -> str:
+        digest = hashlib.sha1(f"{self.title}\n{self.description}".encode(), usedforsecurity=False)
+        return "chart-" + digest.hexdigest()[:10]
+
+    def attributes(self) -> str:
+        ids = f' aria-labelledby="{self.chart_id}-title"'
+        if self.description:
+            ids += f' aria-describedby="{self.chart_id}-desc"'
+        return ids
+
+    def elements(self) -> str:
+        markup = f'<title id="{self.chart_id}-title">{escape(self.title)}</title>'
+        if self.description:
+            markup += f'<desc id="{self.chart_id}-desc">{escape(self.description)}</desc>'
+        return markup
 
 
 def _text_block(
@@ -250,8 +283,16 @@ def _legend(
     return "".join(items), (left, top, right, y + step)
 
 
-def bar_svg(labels: list[str], series: list[Series], *, bar_area: int = 400) -> str:
-    """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left."""
+def bar_svg(
+    labels: list[str],
+    series: list[Series],
+    *,
+    bar_area: int = 400,
+    label: Label | None = None,
+    unit: str = "",
+) -> str:
+    """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left;
+    `label` names the chart for screen readers, `unit` follows each value ("%")."""
     wrapped = [wrap(label, BAR_LABEL_EM) for label in labels]
     label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
     count = max(len(series), 1)
@@ -290,14 +331,14 @@ def bar_svg(labels: list[str], series: list[Series], *, bar_area: int = 400) -> 
             bar = bar_area * max(0.0, min(100.0, value)) / 100
             parts.append(
                 f'<rect x="{origin:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{thickness}" '
-                f'fill="{colour}"><title>{escape(item.name)}: {value:.1f}</title></rect>'
+                f'fill="{colour}"><title>{escape(item.name)}: {value:.1f}{unit}</title></rect>'
                 f'<text x="{origin + bar + 4:.1f}" y="{y + thickness - 2:.1f}" '
-                f'fill="{TEXT_COLOUR}">{value:.0f}</text>'
+                f'fill="{TEXT_COLOUR}">{value:.0f}{unit}</text>'
             )
-    box.add(0, 0, origin + bar_area + 4 + text_width("100"), axis_bottom + TEXT_SIZE * 1.4)
+    box.add(0, 0, origin + bar_area + 4 + text_width("100" + unit), axis_bottom + TEXT_SIZE * 1.4)
     legend, extent = _legend(
         series, left=0, top=axis_bottom + TEXT_SIZE * 2, width=origin + bar_area
     )
     parts.append(legend)
     box.add(*extent)
-    return box.svg("chart-bar", parts)
+    return box.svg("chart-bar", parts, label=label)
