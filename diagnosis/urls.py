@@ -14,6 +14,7 @@ from diagnosis.views import (
     programme,
     report,
     respond,
+    results,
     review,
 )
 
@@ -104,6 +105,7 @@ urlpatterns = [
     # Coverage of the population and results (the programme office; district officers for
     # their districts)
     path("programme/coverage/", coverage.coverage_page, name="coverage"),
+    path("programme/results/", results.results_page, name="results"),
     path(
         "provider/firms/assign/",
         directory.provider_assign_consultant,

@@ -42,3 +42,20 @@ class SegmentForm(forms.Form):
             industries=tuple(data["division"]),
             size_classes=tuple(data["size"]),
         )
+
+
+class ResultsForm(SegmentForm):
+    """The segment, and the breakdown of the weakest dimensions."""
+
+    by = forms.ChoiceField(
+        label=_("Weakest dimensions by"),
+        choices=[
+            ("district", _("District")),
+            ("division", _("Industry division")),
+            ("size", _("Size class")),
+        ],
+        required=False,
+    )
+
+    def breakdown(self) -> str:
+        return self.cleaned_data.get("by") or "district"
