@@ -4,29 +4,30 @@ dimensions per district, division or size class, and the change between a firm's
 and current assessment.
 
 A firm's result is its latest submitted assessment's score card: validated if signed off,
-else self-assessed; the previous assessment's likewise. Six statements whatever the number of
-firms (quartiles: queries/quantiles.py). Every figure carries the number of firms it covers;
+else self-assessed; the previous assessment's likewise. Both are read by joins and an
+anti-join (no subquery per firm). Six statements whatever the number of firms (quartiles:
+queries/quantiles.py). Every figure carries the number of firms it covers;
 `minimum` (settings.PEER_MIN_COUNT for anyone outside the programme office) turns a figure
 covering fewer firms into None, the same as no figure at all.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
     Count,
+    Exists,
     Expression,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 
-from diagnosis.models import Assessment, DimensionScore, Firm, ScoreResult
+from diagnosis.models import Assessment, DimensionScore, ScoreResult
 from diagnosis.queries.directory import DimensionColumn, dimension_columns
 from diagnosis.queries.population import PopulationFilters
 from diagnosis.queries.quantiles import Quartiles, grouped_quartiles
@@ -37,41 +38,37 @@ WEAKEST = 3  # dimensions named per segment
 BREAKDOWN_FIELDS = {"district": "district", "division": "industry", "size": "size_class"}
 
 
-def _validated_first() -> Case:
-    """0 for a validated result, 1 for a self-assessed one: ordering by it puts the
-    validated result of an assessment first."""
+def _kind_of(assessment: str) -> Case:
+    """The kind of result to read of the assessment reached through `assessment`: validated
+    if it was signed off (sign-off stores that result in the same transaction), else
+    self-assessed. A condition on the row, so that results are read by joins."""
     return Case(
-        When(kind=ScoreResult.Kind.VALIDATED, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-
-
-def current_results(firms: QuerySet[Firm]) -> QuerySet[ScoreResult]:
-    """The result of each firm of `firms`: its latest submitted assessment's, validated if
-    there is one (one correlated subquery per firm, by the assessment's firm index)."""
-    preferred = (
-        ScoreResult.objects.filter(
-            assessment__firm=OuterRef("pk"), assessment__submitted_at__isnull=False
-        )
-        .alias(rank=_validated_first())
-        .order_by("-assessment__created_at", "-assessment_id", "rank")
-    )
-    chosen = firms.order_by().annotate(result_id=Subquery(preferred.values("pk")[:1]))
-    return ScoreResult.objects.filter(pk__in=chosen.values("result_id"))
-
-
-def _previous_kind(previous: str) -> Case:
-    """The kind of result to read of the previous assessment (reached through `previous`):
-    validated if it was signed off (sign-off stores that result), else self-assessed."""
-    return Case(
-        When(**{f"{previous}__status": Assessment.Status.VALIDATED}, then=Value("validated")),
+        When(**{f"{assessment}__status": Assessment.Status.VALIDATED}, then=Value("validated")),
         default=Value("self"),
     )
 
 
+def current_results(districts: Iterable[str] | None) -> QuerySet[ScoreResult]:
+    """The result of each firm (of `districts`; None: every district): its latest submitted
+    assessment's. Latest in the order population_with_status uses (created, then id): no
+    later submitted assessment of the firm exists, an anti-join rather than a subquery per
+    firm."""
+    later = Assessment.objects.filter(
+        Q(created_at__gt=OuterRef("assessment__created_at"))
+        | Q(created_at=OuterRef("assessment__created_at"), pk__gt=OuterRef("assessment_id")),
+        firm=OuterRef("assessment__firm_id"),
+        submitted_at__isnull=False,
+    )
+    results = ScoreResult.objects.filter(
+        ~Exists(later), assessment__submitted_at__isnull=False, kind=_kind_of("assessment")
+    )
+    if districts is not None:
+        results = results.filter(assessment__firm__district__in=sorted(districts))
+    return results
+
+
 def segment_condition(segment: PopulationFilters, firm: str) -> Q | None:
-    """The segment as a condition on the firm reached through `firm` ("" for Firm itself);
+    """The segment as a condition on the firm reached through `firm`;
     None when the segment is everything."""
     prefix = f"{firm}__" if firm else ""
     conditions = Q()
@@ -191,7 +188,7 @@ def _level_change(
     results: QuerySet[ScoreResult], segment: Q | None, minimum: int
 ) -> tuple[LevelChange | None, LevelChange | None]:
     pairs = results.filter(
-        assessment__previous__results__kind=_previous_kind("assessment__previous")
+        assessment__previous__results__kind=_kind_of("assessment__previous")
     ).annotate(previous_level=F("assessment__previous__results__level"))
     up = Q(level__gt=F("previous_level"))
     figures = pairs.aggregate(
@@ -209,11 +206,12 @@ def _level_change(
 
 
 def programme_results(
-    firms: QuerySet[Firm], segment: PopulationFilters, *, by: str, minimum: int
+    districts: Iterable[str] | None, segment: PopulationFilters, *, by: str, minimum: int
 ) -> Results:
-    """The results of `firms` (the reference set, already scoped) and of its `segment`; the
-    weakest dimensions per `by` (a BREAKDOWN_FIELDS key) within the segment."""
-    results = current_results(firms)
+    """The results of the firms of `districts` (None: the city), the reference set, and of
+    its `segment`; the weakest dimensions per `by` (a BREAKDOWN_FIELDS key) within the
+    segment."""
+    results = current_results(districts)
     in_segment = segment_condition(segment, "assessment__firm")
     scores = DimensionScore.objects.filter(result__in=results)
     score_segment = segment_condition(segment, "result__assessment__firm")
@@ -224,7 +222,7 @@ def programme_results(
     previous = "result__assessment__previous__results"
     pairs = scores.filter(
         **{
-            f"{previous}__kind": _previous_kind("result__assessment__previous"),
+            f"{previous}__kind": _kind_of("result__assessment__previous"),
             f"{previous}__dimension_scores__dimension__code": F("dimension__code"),
         }
     ).annotate(previous_score=F(f"{previous}__dimension_scores__score"))

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET
 
 from diagnosis.forms.segments import ResultsForm
 from diagnosis.http import AuthenticatedHttpRequest
-from diagnosis.models import Firm
 from diagnosis.permissions import programme_scope_for, require_districts_in_scope
 from diagnosis.queries.results import programme_results
 from diagnosis.reports.results import (
@@ -36,7 +35,7 @@ def results_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Outside the programme office no figure covers fewer than PEER_MIN_COUNT firms.
     minimum = 0 if scope.is_citywide else settings.PEER_MIN_COUNT
     by = form.breakdown()
-    results = programme_results(scope.filter(Firm.objects.all()), segment, by=by, minimum=minimum)
+    results = programme_results(scope.districts, segment, by=by, minimum=minimum)
     has_segment = bool(segment.districts or segment.industries or segment.size_classes)
     names = [_("City") if scope.is_citywide else _("Your districts")]
     if has_segment:

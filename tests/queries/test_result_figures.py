@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.models import F, Q
 
-from diagnosis.models import DimensionScore, Firm
+from diagnosis.models import DimensionScore
 from diagnosis.queries import quantiles
 from diagnosis.queries.population import PopulationFilters
 from diagnosis.queries.results import programme_results
@@ -38,9 +38,7 @@ def city(questionnaire):
 
 
 def figures(by: str = "district", minimum: int = 0, **segment):
-    return programme_results(
-        Firm.objects.all(), PopulationFilters(**segment), by=by, minimum=minimum
-    )
+    return programme_results(None, PopulationFilters(**segment), by=by, minimum=minimum)
 
 
 def dimension(results, code: str):
