@@ -53,6 +53,7 @@ BREAKDOWNS = (
 class Cell:
     count: int
     href: str
+    stage: str = "population"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ def _table_row(row: CoverageRow, segment: PopulationFilters, parameter: str) -> 
     return {
         "label": row.label,
         "population": Cell(row.population, directory_link(segment, STAGES, **key)),
-        "stages": [Cell(row.stages[s], directory_link(segment, (s,), **key)) for s in STAGES],
+        "stages": [
+            Cell(row.stages[s], directory_link(segment, (s,), **key), stage=s) for s in STAGES
+        ],
         "quota": row.quota,
         "quota_share": row.quota_share,
         "signed_off": row.signed_off,
