@@ -5,6 +5,7 @@ user's firm or assignment: an outsider gets 404 (the object's existence is not
 revealed); a user who may see but not change gets 403.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -302,6 +303,13 @@ def programme_scope_for(user: User) -> ProgrammeScope:
     if not districts:
         raise PermissionDenied(_("Only the programme office and district officers can see this."))
     return ProgrammeScope(districts=districts)
+
+
+def require_districts_in_scope(scope: ProgrammeScope, districts: Iterable[str]) -> None:
+    """404 when a district officer asks for a district they do not follow: another
+    district's figures are as hidden as its firms."""
+    if not all(scope.covers(district) for district in districts):
+        raise Http404
 
 
 def require_citywide(scope: ProgrammeScope) -> None:

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from diagnosis.forms.accounts import ThrottledPasswordResetForm
 from diagnosis.views import (
     accounts,
+    coverage,
     directory,
     firms,
     home,
@@ -13,6 +14,7 @@ from diagnosis.views import (
     programme,
     report,
     respond,
+    results,
     review,
 )
 
@@ -103,6 +105,10 @@ urlpatterns = [
         name="directory_firm_provider",
     ),
     path("programme/providers/", directory.providers, name="providers"),
+    # Coverage of the population and results (the programme office; district officers for
+    # their districts)
+    path("programme/coverage/", coverage.coverage_page, name="coverage"),
+    path("programme/results/", results.results_page, name="results"),
     path(
         "provider/firms/assign/",
         directory.provider_assign_consultant,

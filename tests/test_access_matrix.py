@@ -351,6 +351,10 @@ MATRIX: dict[str, Row] = {
         data=lambda world: {"bulk-provider": world.firm.assignment.provider_id},
     ),
     "providers": Row(get=PROVIDER_TABLE),
+    # Coverage and results: officers see their districts; asking for another district's
+    # figures is a 404.
+    "coverage": Row(get=DISTRICT_A_GET, query="?district=minhang&division=34&size=small"),
+    "results": Row(get=DISTRICT_A_GET, query="?district=minhang&division=34&by=size"),
     "provider_assign_consultant": Row(
         get=NOT_GET,
         post=PROVIDER_CONFIRM,

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 LOCALE = Path(__file__).resolve().parent.parent / "diagnosis" / "locale"
-ENTRY = re.compile(r'(#,[^\n]*\n)?msgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n)+)', re.MULTILINE)
+# The flags line, then any "#|" lines (the previous msgid msgmerge leaves by a fuzzy match).
+ENTRY = re.compile(
+    r'(#,[^\n]*\n)?(?:#\|[^\n]*\n)*msgid ((?:"[^\n]*"\n)+)msgstr ((?:"[^\n]*"\n)+)', re.MULTILINE
+)
 
 
 def unquote(block: str) -> str:

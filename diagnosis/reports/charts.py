@@ -12,6 +12,7 @@ narrower. Their font is FONT_FAMILY, the PDF's own (WeasyPrint reads only the SV
 attribute); in the page, CSS gives them the page's font instead.
 """
 
+import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -120,15 +121,47 @@ class _Box:
         self.left, self.top = min(self.left, left), min(self.top, top)
         self.right, self.bottom = max(self.right, right), max(self.bottom, bottom)
 
-    def svg(self, css_class: str, body: list[str], padding: float = 6) -> str:
+    def svg(
+        self, css_class: str, body: list[str], padding: float = 6, *, label: "Label | None" = None
+    ) -> str:
         left, top = math.floor(self.left - padding), math.floor(self.top - padding)
         width = math.ceil(self.right + padding) - left
         height = math.ceil(self.bottom + padding) - top
+        named = label.attributes() if label else ""
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}" '
-            f'width="{width}" height="{height}" role="img" class="chart {css_class}" '
-            f'font-size="{TEXT_SIZE}" font-family="{FONT_FAMILY}">' + "".join(body) + "</svg>"
+            f'width="{width}" height="{height}" role="img" class="chart {css_class}"{named} '
+            f'font-size="{TEXT_SIZE}" font-family="{FONT_FAMILY}">'
+            + (label.elements() if label else "")
+            + "".join(body)
+            + "</svg>"
         )
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a chart shows, for screen readers: its <title> (the accessible name) and <desc>
+    (a sentence or the figures in words), tied to the <svg> by ids made from the text."""
+
+    title: str
+    description: str = ""
+
+    @property
+    def chart_id(self) -> str:
+        digest = hashlib.sha1(f"{self.title}\n{self.description}".encode(), usedforsecurity=False)
+        return "chart-" + digest.hexdigest()[:10]
+
+    def attributes(self) -> str:
+        ids = f' aria-labelledby="{self.chart_id}-title"'
+        if self.description:
+            ids += f' aria-describedby="{self.chart_id}-desc"'
+        return ids
+
+    def elements(self) -> str:
+        markup = f'<title id="{self.chart_id}-title">{escape(self.title)}</title>'
+        if self.description:
+            markup += f'<desc id="{self.chart_id}-desc">{escape(self.description)}</desc>'
+        return markup
 
 
 def _text_block(
@@ -250,8 +283,16 @@ def _legend(
     return "".join(items), (left, top, right, y + step)
 
 
-def bar_svg(labels: list[str], series: list[Series], *, bar_area: int = 400) -> str:
-    """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left."""
+def bar_svg(
+    labels: list[str],
+    series: list[Series],
+    *,
+    bar_area: int = 400,
+    label: Label | None = None,
+    unit: str = "",
+) -> str:
+    """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left;
+    `label` names the chart for screen readers, `unit` follows each value ("%")."""
     wrapped = [wrap(label, BAR_LABEL_EM) for label in labels]
     label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
     count = max(len(series), 1)
@@ -290,14 +331,82 @@ def bar_svg(labels: list[str], series: list[Series], *, bar_area: int = 400) -> 
             bar = bar_area * max(0.0, min(100.0, value)) / 100
             parts.append(
                 f'<rect x="{origin:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{thickness}" '
-                f'fill="{colour}"><title>{escape(item.name)}: {value:.1f}</title></rect>'
+                f'fill="{colour}"><title>{escape(item.name)}: {value:.1f}{unit}</title></rect>'
                 f'<text x="{origin + bar + 4:.1f}" y="{y + thickness - 2:.1f}" '
-                f'fill="{TEXT_COLOUR}">{value:.0f}</text>'
+                f'fill="{TEXT_COLOUR}">{value:.0f}{unit}</text>'
             )
-    box.add(0, 0, origin + bar_area + 4 + text_width("100"), axis_bottom + TEXT_SIZE * 1.4)
+    box.add(0, 0, origin + bar_area + 4 + text_width("100" + unit), axis_bottom + TEXT_SIZE * 1.4)
     legend, extent = _legend(
         series, left=0, top=axis_bottom + TEXT_SIZE * 2, width=origin + bar_area
     )
     parts.append(legend)
     box.add(*extent)
-    return box.svg("chart-bar", parts)
+    return box.svg("chart-bar", parts, label=label)
+
+
+@dataclass(frozen=True)
+class QuartileSeries:
+    name: str
+    values: tuple[tuple[float, float, float] | None, ...]  # (q1, median, q3) per label
+    key: str = "current"
+
+
+def quartile_svg(
+    labels: list[str], series: list[QuartileSeries], *, label: Label, bar_area: int = 400
+) -> str:
+    """Per label and series a box from the first to the third quartile (0–100) with a
+    mark at the median, whose value is written beside it; missing values draw nothing."""
+    wrapped = [wrap(text, BAR_LABEL_EM) for text in labels]
+    label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
+    thickness, gap = 14, 10
+    count = max(len(series), 1)
+    origin = label_width + 12
+    parts: list[str] = []
+    box = _Box()
+    box.add(0, 0, origin + bar_area + 4 + text_width("100"), 0)
+    top = 0.0
+    rows = []
+    for lines in wrapped:
+        height = max(TEXT_SIZE * LINE_HEIGHT * len(lines), count * (thickness + 3))
+        rows.append((top, height))
+        top += height + gap
+    for tick in (0, 25, 50, 75, 100):
+        x = origin + bar_area * tick / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{top:.1f}" stroke="#e9ecef"/>'
+            f'<text x="{x:.1f}" y="{top + TEXT_SIZE * 1.1:.1f}" text-anchor="middle" '
+            f'fill="{MUTED_COLOUR}">{tick}</text>'
+        )
+    for (row_top, height), lines in zip(rows, wrapped, strict=True):
+        block = TEXT_SIZE * LINE_HEIGHT * len(lines)
+        markup, extent = _text_block(lines, origin - 8, row_top + (height - block) / 2, "end")
+        parts.append(markup)
+        box.add(*extent)
+
+    def x_of(value: float) -> float:
+        return origin + bar_area * max(0.0, min(100.0, value)) / 100
+
+    for index, item in enumerate(series):
+        colour = PALETTE.get(item.key, "#000")
+        for (row_top, height), values in zip(rows, item.values, strict=True):
+            if values is None:
+                continue
+            q1, median, q3 = values
+            y = row_top + (height - count * (thickness + 3)) / 2 + index * (thickness + 3)
+            parts.append(
+                f'<rect x="{x_of(q1):.1f}" y="{y:.1f}" width="{x_of(q3) - x_of(q1):.1f}" '
+                f'height="{thickness}" fill="{colour}" fill-opacity="0.3" stroke="{colour}">'
+                f"<title>{escape(item.name)}: {q1:.1f} – {median:.1f} – {q3:.1f}</title></rect>"
+                f'<line x1="{x_of(median):.1f}" y1="{y:.1f}" x2="{x_of(median):.1f}" '
+                f'y2="{y + thickness:.1f}" stroke="{colour}" stroke-width="3"/>'
+                f'<text x="{x_of(q3) + 4:.1f}" y="{y + thickness - 2:.1f}" '
+                f'fill="{TEXT_COLOUR}">{median:.0f}</text>'
+            )
+    box.add(0, 0, origin + bar_area + 4 + text_width("100"), top + TEXT_SIZE * 1.4)
+    legend_series = [Series(item.name, (), key=item.key) for item in series]
+    legend, extent = _legend(
+        legend_series, left=0, top=top + TEXT_SIZE * 2, width=origin + bar_area
+    )
+    parts.append(legend)
+    box.add(*extent)
+    return box.svg("chart-quartiles", parts, label=label)

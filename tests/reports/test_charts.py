@@ -1,6 +1,16 @@
 import re
 
-from diagnosis.reports.charts import TEXT_SIZE, Series, bar_svg, radar_svg, text_width, wrap
+from diagnosis.reports.charts import (
+    TEXT_SIZE,
+    Label,
+    QuartileSeries,
+    Series,
+    bar_svg,
+    quartile_svg,
+    radar_svg,
+    text_width,
+    wrap,
+)
 
 
 def test_it_escapes_labels_in_the_radar():
@@ -85,3 +95,24 @@ def _lines(svg: str) -> list[tuple[str, float, float, str]]:
 def test_it_writes_every_text_at_the_small_text_size():
     svg = radar_svg(LONG, [Series("s", (50,) * 10)]) + bar_svg(LONG, [Series("s", (50,) * 10)])
     assert re.findall(r'font-size="(\d+)"', svg) == [str(TEXT_SIZE), str(TEXT_SIZE)]
+
+
+def test_it_names_a_chart_for_screen_readers():
+    svg = bar_svg(["a"], [Series("s", (5,))], label=Label("Levels <all>", "Level 0: 3 firms"))
+    assert re.search(r'<svg[^>]*aria-labelledby="(chart-\w+)-title"', svg)
+    assert "<title id=" in svg and "Levels &lt;all&gt;" in svg
+    assert '<desc id="' in svg and "Level 0: 3 firms" in svg
+
+
+def test_it_draws_a_box_per_quartile_range_and_skips_missing_ones():
+    svg = quartile_svg(
+        ["a", "b"],
+        [
+            QuartileSeries("city", ((20, 30, 40), None)),
+            QuartileSeries("seg", ((0, 50, 100), (1, 2, 3))),
+        ],
+        label=Label("Quartiles"),
+    )
+    assert svg.count("<rect") == 3
+    assert "style=" not in svg and "<script" not in svg
+    assert "city: 20.0 – 30.0 – 40.0" in svg
