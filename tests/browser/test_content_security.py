@@ -29,15 +29,23 @@ def violations(errors: list[str]) -> list[str]:
 
 
 def drag_corner(page: Page, selector: str) -> None:
-    """Make a text area taller with the mouse, as a user would."""
-    box = page.locator(selector).bounding_box()
-    assert box is not None
-    corner = (box["x"] + box["width"] - 2, box["y"] + box["height"] - 2)
-    page.mouse.move(*corner)
-    page.mouse.down()
-    page.mouse.move(corner[0], corner[1] + 40, steps=4)
-    page.mouse.up()
-    assert "height" in (page.locator(selector).get_attribute("style") or "")
+    """Make a text area taller with the mouse, as a user would (and, as a user would, try
+    again when the first grab missed the corner: under load the field may still be moving
+    into place when the mouse goes down)."""
+    field = page.locator(selector)
+    expect(field).to_be_visible()
+    for _attempt in range(3):
+        field.scroll_into_view_if_needed()
+        box = field.bounding_box()
+        assert box is not None
+        corner = (box["x"] + box["width"] - 2, box["y"] + box["height"] - 2)
+        page.mouse.move(*corner)
+        page.mouse.down()
+        page.mouse.move(corner[0], corner[1] + 40, steps=4)
+        page.mouse.up()
+        if "height" in (field.get_attribute("style") or ""):
+            return
+    raise AssertionError(f"dragging the corner of {selector} did not resize it")
 
 
 def refusing_once() -> Callable[[Route], None]:
