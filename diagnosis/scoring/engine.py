@@ -13,7 +13,7 @@ from .levels import band_level, gated_level
 from .model import DefinitionModel, model_for
 from .resolution import Resolution, Tally, resolve
 
-SCORING_VERSION = "1.0"
+SCORING_VERSION = "1.1"
 NO_GOAL = GoalInput()
 
 

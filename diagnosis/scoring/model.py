@@ -13,7 +13,7 @@ from typing import Any
 from .card import ChosenRecommendation
 from .consistency import RuleCheck, rule_check
 from .definition import Definition, Level, QuestionSpec, QuestionType, Recommendation
-from .questions import Scorer, make_scorer
+from .questions import Scorer, lowest_score, make_scorer
 
 CACHE_SIZE = 32
 TRIGGER_TYPES = (QuestionType.LEVEL, QuestionType.CHOICE)
@@ -29,7 +29,8 @@ class QuestionModel:
 
     The question is shown when ``trigger_values`` is None (no dependency) or holds the
     usable answer to ``trigger``; it is empty when the dependency can never be met (it
-    names no earlier level/choice question).
+    names no earlier level/choice question). ``floor`` is the lowest score a valid answer
+    can get: what the question counts as when its trigger denies the capability.
     """
 
     question: QuestionSpec
@@ -41,6 +42,7 @@ class QuestionModel:
     scorer: Scorer
     trigger: str
     trigger_values: frozenset[Any] | None
+    floor: float
 
 
 NEVER = object()  # stands for "no usable answer": never among a dependency's values
@@ -138,6 +140,7 @@ def question_model(
         scorer=make_scorer(question),
         trigger=dependency.question if dependency else "",
         trigger_values=trigger_values,
+        floor=lowest_score(question),
     )
 
 

@@ -121,6 +121,16 @@ def make_scorer(question: QuestionSpec) -> Scorer:
     return SCORER_BUILDERS.get(question.type, text_scorer)(question)
 
 
+def lowest_score(question: QuestionSpec) -> float:
+    """Return the lowest score any valid answer can get (0 for checklists and text): what a
+    follow-up hidden because its trigger denies the capability counts as."""
+    if question.type in (QuestionType.LEVEL, QuestionType.CHOICE) and question.options:
+        return min(float(option.score) for option in question.options)
+    if question.type == QuestionType.KPI and question.bands:
+        return min(float(band.score) for band in question.bands)
+    return 0.0
+
+
 def question_score(question: QuestionSpec, value: Any) -> float | None:
     """Return the value's score 0–100, or None for text, missing or invalid values."""
     return make_scorer(question)(value)

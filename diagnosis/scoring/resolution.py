@@ -3,7 +3,15 @@
 A question is *hidden* (its dependency does not hold), *not applicable* (where allowed),
 *unanswered* (no answer or an invalid value) or *answered*. Only answered questions make
 the dimension score; unanswered ones still count as applicable, which lowers confidence.
-Hidden and not applicable questions count nowhere.
+
+A hidden question is *denied* when its trigger was answered with a value that does not
+open it ("no MES" hides the MES integration question), or when its trigger is itself
+denied. A denied scored question counts in its dimension's score at its lowest score
+(``floor``) with its full weight, so admitting a partial capability can never score below
+denying it; it is not asked, so it counts in no question tally (answered, applicable,
+confidence) and has no points for gates or consistency rules. Other hidden questions
+(trigger unanswered, invalid, not applicable or hidden by such a trigger) and not
+applicable questions count nowhere.
 """
 
 from __future__ import annotations
@@ -36,6 +44,11 @@ class Tally:
         self.evidence += bool(answer.has_evidence)
         self.verified += bool(answer.verified)
 
+    def count_denied(self, weight: float, floor: float) -> None:
+        """Count a follow-up whose trigger denies the capability at its lowest score."""
+        self.weighted_points += weight * floor
+        self.answered_weight += weight
+
     def score(self) -> float | None:
         """Return the weighted mean of the answered questions (1 decimal), None if none."""
         if self.answered_weight <= 0:
@@ -47,12 +60,14 @@ class Tally:
 class Resolution:
     """The outcome of one pass over the answers.
 
-    ``hidden``: codes of the questions not asked. ``usable``: value of every visible,
+    ``hidden``: codes of the questions not asked; ``denied``: those of them hidden because
+    a trigger denies the capability (see the module docstring). ``usable``: value of every visible,
     applicable, validly answered question (text included). ``points``: score of every
     answered scored question. ``tallies``: one per dimension, in definition order.
     """
 
     hidden: set[str] = field(default_factory=set)
+    denied: set[str] = field(default_factory=set)
     usable: dict[str, Any] = field(default_factory=dict)
     points: dict[str, float] = field(default_factory=dict)
     tallies: list[Tally] = field(default_factory=list)
@@ -74,12 +89,15 @@ def read_answer(question: QuestionModel, answer: AnswerInput | None, into: Resol
     """Record the question's outcome; its trigger must have been read before."""
     # The engine's hot path: one call per question per card, hence the flat shape.
     trigger_values = question.trigger_values
-    if (
-        trigger_values is not None
-        and into.usable.get(question.trigger, NEVER) not in trigger_values
-    ):
-        into.hidden.add(question.code)
-        return
+    if trigger_values is not None:
+        trigger_value = into.usable.get(question.trigger, NEVER)
+        if trigger_value not in trigger_values:
+            into.hidden.add(question.code)
+            if trigger_values and (trigger_value is not NEVER or question.trigger in into.denied):
+                into.denied.add(question.code)
+                if question.scored:
+                    into.tallies[question.dimension].count_denied(question.weight, question.floor)
+            return
     if answer is not None and answer.not_applicable and question.allow_na:
         return
     value = None if answer is None else answer.value

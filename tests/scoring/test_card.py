@@ -32,7 +32,7 @@ def test_it_records_the_definition_and_scoring_versions(full_card):
 
 
 def test_it_has_a_scoring_version_string():
-    assert SCORING_VERSION == "1.0"
+    assert SCORING_VERSION == "1.1"
 
 
 def test_it_round_trips_through_a_dict(full_card):

@@ -15,7 +15,8 @@ def test_it_weights_question_scores_within_a_dimension(sample, build):
 
 def test_it_leaves_not_applicable_out_of_the_denominator(sample, build):
     answers = build.answers(AnswerInput("PRO-02", not_applicable=True), PRO_01=2, PRO_03="no")
-    assert score(sample, answers).dimension("PRO").score == 30.0  # 3 × 40 / (3 + 1)
+    # PRO-04, hidden by "no", counts at its lowest score: 3 × 40 / (3 + 1 + 2)
+    assert score(sample, answers).dimension("PRO").score == 20.0
 
 
 def test_it_counts_not_applicable_as_unanswered_where_not_allowed(sample, build):
@@ -23,9 +24,50 @@ def test_it_counts_not_applicable_as_unanswered_where_not_allowed(sample, build)
     assert score(sample, answers).dimension("PRO").score == 55.0  # (3 × 40 + 1 × 100) / 4
 
 
-def test_it_leaves_hidden_questions_out_of_the_denominator(sample, build):
+def test_it_counts_a_follow_up_denied_by_its_trigger_at_its_lowest_score(sample, build):
     answers = build.answers(PRO_01=2, PRO_02=["a", "b", "c"], PRO_03="no", PRO_04=5)
-    assert score(sample, answers).dimension("PRO").score == 44.0  # (120 + 100 + 0) / 5
+    assert score(sample, answers).dimension("PRO").score == 31.4  # (120 + 100 + 0 + 0) / 7
+
+
+def test_it_counts_a_denied_follow_up_at_its_lowest_option_score(build):
+    follow_up = build.level_question(
+        "A-02",
+        weight=2,
+        scores=(10, 20, 40, 60, 80, 100),
+        depends_on=build.depends_on("A-01", "yes"),
+    )
+    definition = build.definition(build.dimension("A", build.choice_question("A-01"), follow_up))
+    card = score(definition, build.answers(A_01="no"))
+    assert card.dimension("A").score == 6.7  # (0 + 2 × 10) / 3
+    assert (card.dimension("A").answered, card.dimension("A").applicable) == (1, 1)
+
+
+def test_it_counts_a_follow_up_under_a_denied_trigger_as_denied(build):
+    definition = build.definition(
+        build.dimension(
+            "A",
+            build.choice_question("A-01", weight=2),
+            build.level_question("A-02", depends_on=build.depends_on("A-01", "yes")),
+            build.level_question(
+                "A-03", scores=(30, 40, 50, 60, 70, 80), depends_on=build.depends_on("A-02", 4, 5)
+            ),
+        )
+    )
+    assert score(definition, build.answers(A_01="no")).dimension("A").score == 7.5  # 30 / 4
+
+
+def test_it_leaves_a_follow_up_out_while_its_trigger_is_unanswered_or_not_applicable(build):
+    definition = build.definition(
+        build.dimension(
+            "A",
+            build.choice_question("A-01", allow_na=True),
+            build.level_question("A-02", weight=5, depends_on=build.depends_on("A-01", "yes")),
+            build.level_question("A-03"),
+        )
+    )
+    unanswered = score(definition, build.answers(A_03=3))
+    not_applicable = score(definition, build.answers(AnswerInput("A-01", None, True), A_03=3))
+    assert unanswered.dimension("A").score == not_applicable.dimension("A").score == 60.0
 
 
 def test_it_counts_a_dependent_question_once_it_is_shown(sample, build):

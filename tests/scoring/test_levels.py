@@ -43,8 +43,8 @@ def test_it_caps_the_level_at_a_failed_critical_floor(sample):
 
 def test_it_names_the_critical_dimension_below_its_floor(sample):
     weak_production = {"PRO-01": AnswerInput("PRO-01", 1), "PRO-03": AnswerInput("PRO-03", "no")}
-    card = score(sample, TOP_STR | weak_production | TOP_SEC)  # PRO (60 + 0) / 4 = 15
-    assert card.limiting == (Limit(3, "critical_floor", "PRO", 30.0, 15.0),)
+    card = score(sample, TOP_STR | weak_production | TOP_SEC)  # PRO (60 + 0 + 0) / 6 = 10
+    assert card.limiting == (Limit(3, "critical_floor", "PRO", 30.0, 10.0),)
 
 
 def test_it_caps_the_level_at_a_failed_dimension_gate(sample):

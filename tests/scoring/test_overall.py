@@ -8,7 +8,7 @@ from __future__ import annotations
 from diagnosis.scoring import AnswerInput, score
 
 STR_56_7 = {"STR-01": AnswerInput("STR-01", 3), "STR-02": AnswerInput("STR-02", "partial")}
-PRO_30 = {
+PRO_20 = {  # PRO-04 hidden by "no" counts at 0 with its weight 2
     "PRO-01": AnswerInput("PRO-01", 2),
     "PRO-02": AnswerInput("PRO-02", not_applicable=True),
     "PRO-03": AnswerInput("PRO-03", "no"),
@@ -17,8 +17,8 @@ SEC_55 = {"SEC-01": AnswerInput("SEC-01", 2), "SEC-02": AnswerInput("SEC-02", 50
 
 
 def test_it_weights_dimension_scores_into_the_overall_index(sample):
-    card = score(sample, STR_56_7 | PRO_30 | SEC_55)
-    assert card.overall == 43.1  # (2 × 56.7 + 3 × 30 + 1 × 55) / 6 = 43.07
+    card = score(sample, STR_56_7 | PRO_20 | SEC_55)
+    assert card.overall == 38.1  # (2 × 56.7 + 3 × 20 + 1 × 55) / 6 = 38.07
 
 
 def test_it_renormalises_weights_over_the_scored_dimensions(sample):
