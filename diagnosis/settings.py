@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from diagnosis.env import database_from_url, env_bool, env_int, env_list, env_str
+from diagnosis.env import database_from_url, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -40,8 +40,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
-    "django_tasks_db",
+    # Before django_tasks_db: our `db_worker` command (diagnosis/management/commands) wraps
+    # its namesake with heartbeats, the recovery of tasks whose worker died, and periodic jobs.
     "diagnosis",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -208,22 +210,34 @@ MAILERS = {
             "use_tls": env_bool("EMAIL_USE_TLS", False),
         }
         if _MAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
+        if _MAIL_BACKEND.endswith("filebased.EmailBackend")
         else {},
     }
 }
 SEND_NOTIFICATIONS = env_bool("SEND_NOTIFICATIONS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "数字化诊断 <noreply@localhost>")
 
-# Background work (emails, PDF rendering, bulk re-scoring) goes through Django's tasks
-# framework. The immediate backend runs it in-process; point TASKS_BACKEND at a
-# worker-backed backend in production: TASKS_BACKEND=django_tasks_db.DatabaseBackend stores
-# tasks in the database and `python manage.py db_worker` runs them (`make run` does this).
+# Background work (emails, PDF rendering, bulk re-scoring, periodic jobs) goes through
+# Django's tasks framework (diagnosis/tasks.py). TASKS_BACKEND selects the backend: the
+# immediate one runs a task in-process at once (development scripts, tests); in production
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend stores tasks in the database and
+# `python manage.py db_worker` runs them (`make run` does this).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"),
         "QUEUES": ["default"],
     }
 }
+# A failed attempt is retried after TASK_RETRY_DELAY_SECONDS × 2^(attempt − 1), ± 20 %, up
+# to TASK_MAX_ATTEMPTS attempts in all (on a backend that can defer tasks).
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_DELAY_SECONDS = env_float("TASK_RETRY_DELAY_SECONDS", 30.0)
+# Each worker records that it is alive this often; a running task whose worker has missed
+# three beats is put back in the queue for another worker.
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 10.0)
+# Finished task results older than this are deleted by the worker's daily prune job.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

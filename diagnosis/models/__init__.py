@@ -17,6 +17,7 @@ from diagnosis.models.programme import (
     PopulationImportProblem,
 )
 from diagnosis.models.questionnaire import Dimension, Option, Question, QuestionnaireVersion
+from diagnosis.models.report import ReportPdf
 from diagnosis.models.review import (
     AnswerValidation,
     Assignment,
@@ -24,6 +25,7 @@ from diagnosis.models.review import (
     ProviderMembership,
     ReviewComment,
 )
+from diagnosis.models.worker import PeriodicJobRun, WorkerHeartbeat
 
 __all__ = [
     "Answer",
@@ -43,6 +45,7 @@ __all__ = [
     "Option",
     "OutreachCampaign",
     "OutreachMessage",
+    "PeriodicJobRun",
     "PopulationFirm",
     "PopulationImport",
     "PopulationImportProblem",
@@ -50,7 +53,9 @@ __all__ = [
     "ProviderMembership",
     "Question",
     "QuestionnaireVersion",
+    "ReportPdf",
     "ReviewComment",
     "ScoreResult",
     "User",
+    "WorkerHeartbeat",
 ]

@@ -1,9 +1,8 @@
 """Email notifications: one helper renders templates/emails/<name>-*.txt|html per recipient,
-in the recipient's language, and sends through Django's tasks framework."""
+in the recipient's language, and sends it from a background task."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -12,20 +11,25 @@ from django.utils.http import urlencode
 
 from diagnosis.models import Assessment, PopulationFirm, User
 from diagnosis.queries.review import review_contact
+from diagnosis.tasks import background_task, enqueue_on_commit
 
 
 def send_email(name: str, users: list[User], context: dict) -> int:
-    """Queue one email per user; returns how many were queued (none when switched off)."""
+    """Queue one email per user, sent once the current transaction commits; returns how
+    many were queued (none when switched off). `context` holds plain values only."""
     if not settings.SEND_NOTIFICATIONS:
         return 0
-    for user in users:
-        send_templated_email.enqueue(name, user.email, user.language, context)
+    for user in users:  # an invitee may be a User not saved: its address and language
+        enqueue_on_commit(send_templated_email, name, user.email, user.language, context)
     return len(users)
 
 
-@task
+@background_task()
 def send_templated_email(name: str, email: str, language: str, context: dict) -> None:
-    """Render emails/<name>-subject.txt, -body.txt and -body.html in `language` and send."""
+    """Render emails/<name>-subject.txt, -body.txt and -body.html in `language` and send.
+    (Email cannot be idempotent all the way: a worker that dies after the mail server took
+    the message, before the task is recorded done, sends it again when the task is run
+    again. It writes nothing else.)"""
     with translation.override(language):
         subject = render_plain_text(f"emails/{name}-subject.txt", context).strip()
         text = render_plain_text(f"emails/{name}-body.txt", context)

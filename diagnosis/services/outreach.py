@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
-from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from diagnosis.models import (
 from diagnosis.queries.population import PopulationFilters, outreach_candidates
 from diagnosis.services.audit import audit_log
 from diagnosis.services.notifications import send_templated_email
+from diagnosis.tasks import background_task, enqueue_on_commit
 
 BATCH_SIZE = 500
 INVITATION_SALT = "diagnosis.population.invitation"
@@ -101,11 +101,11 @@ def outreach_campaign_create(
         actor=actor,
         data={"filters": campaign.filters, "districts": scope, "firms": campaign.firms_count},
     )
-    transaction.on_commit(lambda: prepare_outreach_campaign.enqueue(campaign.pk))
+    enqueue_on_commit(prepare_outreach_campaign, campaign.pk)
     return campaign
 
 
-@task
+@background_task()
 def prepare_outreach_campaign(campaign_id: int) -> None:
     """Select the campaign's firms and queue their emails, a batch at a time. Running it
     again only picks up firms not yet written to."""
@@ -151,7 +151,7 @@ def _prepare_batch(
         **{_LAST_WRITTEN[OutreachCampaign.Kind(campaign.kind)]: timezone.now()}
     )
     OutreachMessage.objects.bulk_create(messages)
-    transaction.on_commit(lambda: send_outreach_messages.enqueue(campaign.pk, written))
+    enqueue_on_commit(send_outreach_messages, campaign.pk, written)
 
 
 def _messages(
@@ -184,7 +184,7 @@ def _messages(
     ]
 
 
-@task
+@background_task()
 def send_outreach_messages(campaign_id: int, population_firm_ids: list[int]) -> None:
     """Send the campaign's unsent emails to these firms."""
     messages = OutreachMessage.objects.filter(

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from django.core.files import File
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
-from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from diagnosis.population.columns import FIELDS, PopulationRow
 from diagnosis.population.problems import Problem
 from diagnosis.population.reader import TableError, open_table
 from diagnosis.services.audit import audit_log
+from diagnosis.tasks import background_task, enqueue_on_commit
 
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter
@@ -57,11 +57,12 @@ def population_import_upload(*, uploaded_file: File, actor: User) -> PopulationI
     )
     audit_log("diagnosis.population.uploaded", actor=actor, data={"file": name})
     pk = population_import.pk
-    transaction.on_commit(lambda: check_population_import.enqueue(pk))
+    enqueue_on_commit(check_population_import, pk)
     return population_import
 
 
-@task
+# One attempt: a failure marks the import failed, and the administrator starts it again.
+@background_task(max_attempts=1)
 def check_population_import(import_id: int) -> None:
     """Check an uploaded file (once: a checked import is left alone)."""
     population_import = PopulationImport.objects.filter(
@@ -160,7 +161,7 @@ def population_import_confirm(
         actor=actor,
         data={"file": locked.original_name, "rows": locked.rows_valid},
     )
-    transaction.on_commit(lambda: run_population_import.enqueue(locked.pk))
+    enqueue_on_commit(run_population_import, locked.pk)
     return locked
 
 
@@ -174,7 +175,8 @@ def _message(reason: str) -> str:
     }[reason]
 
 
-@task
+# One attempt: a failure marks the import failed, and the administrator starts it again.
+@background_task(max_attempts=1)
 def run_population_import(import_id: int) -> None:
     """Import a confirmed file (once: only an import in the importing state is run)."""
     population_import = PopulationImport.objects.filter(

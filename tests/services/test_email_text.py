@@ -4,6 +4,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
 from diagnosis.services.firms import firm_request_join, invitation_create
+from tests.committing import committed
 from tests.factories import make_user
 
 NAME = 'A&B "Tech" O\'Brien 精密'
@@ -16,7 +17,8 @@ def test_an_invitation_shows_the_firms_and_inviters_names_as_typed(firm, respond
     respondent.save()
     mail.outbox.clear()
 
-    invitation_create(firm=firm, owner=respondent, email="new@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="new@firm-a.example")
 
     (message,) = mail.outbox
     assert NAME in message.subject and "王 & 'Li'" in message.subject
@@ -31,7 +33,8 @@ def test_a_join_request_shows_the_requesters_name_as_typed(firm, respondent):
     firm.save()
     mail.outbox.clear()
 
-    firm_request_join(user=make_user(email="x@example.com", name='Zhang "Z" & Co'), firm=firm)
+    with committed():
+        firm_request_join(user=make_user(email="x@example.com", name='Zhang "Z" & Co'), firm=firm)
 
     (message,) = mail.outbox
     assert 'Zhang "Z" & Co' in message.subject and NAME in message.subject

@@ -5,12 +5,14 @@ from django.test import override_settings
 from django.urls import reverse
 
 from diagnosis.models import User
+from tests.committing import committed
 from tests.factories import PASSWORD
 
 
 def sign_up(client, email: str, password: str = PASSWORD, **extra):
     data = {"email": email, "name": "张三", "password1": password, "password2": password}
-    return client.post(reverse("signup") + extra.pop("query", ""), data, **extra)
+    with committed():
+        return client.post(reverse("signup") + extra.pop("query", ""), data, **extra)
 
 
 def emailed_link(message) -> str:

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnosis.models import Invitation, JoinRequest, Membership
+from tests.committing import committed
 from tests.factories import make_user
 
 
 def invite(client, owner, email="new@firm-a.example") -> str:
     client.force_login(owner)
-    client.post(reverse("firm_invite"), {"email": email})
+    with committed():
+        client.post(reverse("firm_invite"), {"email": email})
     found = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
     assert found, mail.outbox[-1].body
     return found.group(1)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from diagnosis.models import Answer, Assessment, Firm, ScoreResult
 from tests.answering import answer_post_data, goal_post_data
+from tests.committing import committed
 from tests.factories import make_user, valid_credit_code
 
 
@@ -73,17 +74,18 @@ def test_it_shows_a_clear_error_for_a_bad_credit_code(client, questionnaire):
 def test_it_asks_to_join_instead_of_registering_a_firm_twice(client, firm, respondent):
     newcomer = make_user()
     client.force_login(newcomer)
-    response = client.post(
-        reverse("firm_register"),
-        {
-            "name": "Another name",
-            "credit_code": firm.credit_code,
-            "industry": "34",
-            "employees": "10",
-            "revenue": "10",
-            "district": "xuhui",
-        },
-    )
+    with committed():
+        response = client.post(
+            reverse("firm_register"),
+            {
+                "name": "Another name",
+                "credit_code": firm.credit_code,
+                "industry": "34",
+                "employees": "10",
+                "revenue": "10",
+                "district": "xuhui",
+            },
+        )
     assert response.status_code == 302
     assert Firm.objects.count() == 1
     assert firm.join_requests.get().user == newcomer
