@@ -128,6 +128,17 @@ class DimensionScoreAdmin(ReadOnlyAdmin):
     list_display = ["result", "dimension", "score", "level", "gap"]
 
 
+@admin.register(models.ReportPdf)
+class ReportPdfAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "language", "audience", "version", "rendered_at", "failed_at"]
+    list_filter = ["audience", "language"]
+
+
+@admin.register(models.WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["worker_id", "hostname", "pid", "started_at", "seen_at"]
+
+
 @admin.register(models.AnswerValidation)
 class AnswerValidationAdmin(ReadOnlyAdmin):
     list_display = ["answer", "confirmed", "validated_by", "validated_at"]

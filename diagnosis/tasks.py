@@ -27,25 +27,31 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.tasks import Task, task
+from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, Task, task, task_backends
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 
 logger = logging.getLogger("diagnosis.tasks")
 
 
 def background_task[**P, R](
-    *, max_attempts: int | None = None, priority: int = 0
+    *,
+    max_attempts: int | None = None,
+    priority: int = 0,
+    on_give_up: Callable[..., None] | None = None,
 ) -> Callable[[Callable[P, R]], Task[P, R]]:
-    """Make a task of a function of ids that retries with exponential backoff."""
+    """Make a task of a function of ids that retries with exponential backoff;
+    `on_give_up(*args, **kwargs)` runs after the last attempt failed."""
 
     def decorate(function: Callable[P, R]) -> Task[P, R]:
         @functools.wraps(function)
         def attempt_once(*args: Any, retry_attempt: int = 1, **kwargs: Any) -> R:
             try:
                 return function(*args, **kwargs)
-            except Exception as error:
+            except BaseException as error:  # SystemExit too: a worker stopped by force
                 limit = max_attempts or settings.TASK_MAX_ATTEMPTS
-                retry_later(made, args, kwargs, retry_attempt, limit, error)
+                if not retry_later(made, args, kwargs, retry_attempt, limit, error):
+                    _give_up(on_give_up, args, kwargs)
                 raise
 
         made = cast(Task[P, R], task(attempt_once, priority=priority))
@@ -54,17 +60,27 @@ def background_task[**P, R](
     return decorate
 
 
+def _give_up(on_give_up: Callable[..., None] | None, args: tuple, kwargs: dict) -> None:
+    if on_give_up is None:
+        return
+    try:
+        on_give_up(*args, **kwargs)
+    except Exception:
+        logger.exception("on_give_up of a failed task failed too")
+
+
 def retry_later(
-    failed: Task, args: tuple, kwargs: dict, attempt: int, max_attempts: int, error: Exception
-) -> None:
-    """Queue the next attempt of a failed one, unless it was the last."""
+    failed: Task, args: tuple, kwargs: dict, attempt: int, max_attempts: int, error: BaseException
+) -> bool:
+    """Queue the next attempt of a failed one, unless it was the last; returns whether
+    another attempt is queued."""
     name = failed.module_path
     if attempt >= max_attempts:
         logger.error("Task %s failed for good at attempt %d: %r", name, attempt, error)
-        return
+        return False
     if not failed.get_backend().supports_defer:
         logger.warning("Task %s failed (%r); this backend cannot retry it later", name, error)
-        return
+        return False
     delay = retry_delay(attempt)
     try:
         failed.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
@@ -72,7 +88,7 @@ def retry_later(
         )
     except Exception:
         logger.exception("Task %s failed and its retry could not be queued", name)
-        return
+        return False
     logger.warning(
         "Task %s attempt %d failed (%r); attempt %d in %.1f s",
         name,
@@ -81,6 +97,7 @@ def retry_later(
         attempt + 1,
         delay,
     )
+    return True
 
 
 def retry_delay(attempt: int) -> float:
@@ -97,3 +114,9 @@ def enqueue_on_commit[**P](queued: Task[P, Any], *args: P.args, **kwargs: P.kwar
     except TypeError as error:
         raise TypeError(f"{queued.module_path} takes ids and plain values: {error}") from None
     transaction.on_commit(lambda: queued.enqueue(*args, **kwargs))
+
+
+def tasks_run_in_process() -> bool:
+    """Whether tasks run in the process that queues them, at once (the immediate backend):
+    work that is only worth doing ahead of time (in a worker) is then left for later."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)

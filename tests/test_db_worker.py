@@ -9,7 +9,7 @@ from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from diagnosis.models import AuditEntry
+from diagnosis.models import AuditEntry, ReportPdf
 from tests.worker_process import DATABASE_TASKS, running_worker, wait_until
 from tests.worker_tasks import fail_times, write_twice
 
@@ -92,3 +92,48 @@ def test_a_killed_workers_task_is_run_again_by_another_and_never_half_done(
     ]
     task.refresh_from_db()
     assert [worker_id.split("-")[0] for worker_id in task.worker_ids] == ["first", "second"]
+
+
+def test_it_stores_the_pdf_a_download_asked_for_and_the_download_serves_it(
+    client, respondent, submitted, database_tasks, tmp_path
+):
+    client.force_login(respondent)
+    url = reverse("report_pdf", args=[submitted.pk])
+    with running_worker(tmp_path) as worker:
+        pending = client.get(url)
+        assert 'data-testid="pdf-pending"' in pending.content.decode()
+        wait_until(
+            lambda: ReportPdf.objects.filter(assessment=submitted).exclude(file="").exists(),
+            worker,
+            "a stored PDF",
+        )
+
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    served = response.getvalue()
+    pdf = ReportPdf.objects.get(assessment=submitted)
+    with pdf.file.open("rb") as stored:
+        assert served == stored.read()
+    assert served.startswith(b"%PDF-")
+
+
+def test_a_sign_off_has_the_worker_store_the_signed_pdfs(
+    client, consultant, submitted, database_tasks, tmp_path
+):
+    client.force_login(consultant)
+    decide = reverse("review_decide", args=[submitted.pk])
+    with running_worker(tmp_path) as worker:
+        response = client.post(decide, {"decision": "sign_off", "confirmed": "on"})
+        assert response.status_code == 302
+        wait_until(
+            lambda: ReportPdf.objects.filter(assessment=submitted).exclude(file="").count() == 4,
+            worker,
+            "four signed PDFs",
+        )
+
+    submitted.refresh_from_db()
+    stored = ReportPdf.objects.filter(assessment=submitted)
+    assert {(pdf.language, pdf.audience) for pdf in stored} == {
+        (language, audience) for language in ("zh-hans", "en") for audience in ("firm", "review")
+    }
+    assert {pdf.version for pdf in stored} == {f"signed-{submitted.report_number}"}

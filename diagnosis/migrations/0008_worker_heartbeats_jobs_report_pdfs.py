@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diagnosis', '0006_directory_name_index'),
+        ('diagnosis', '0007_firmdata_evidence_size'),
     ]
 
     operations = [

@@ -21,7 +21,9 @@ from diagnosis.models import (
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
 from diagnosis.services.notifications import notify_firm
+from diagnosis.services.report_pdfs import prepare_report_pdfs
 from diagnosis.services.scoring import assessment_score
+from diagnosis.tasks import enqueue_on_commit, tasks_run_in_process
 
 REVIEWABLE = (Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW)
 
@@ -261,6 +263,8 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
         overall={"self": _self_overall(assessment), "validated": result.overall},
         level=result.level,
     )
+    if not tasks_run_in_process():  # else the sign-off would wait for four PDFs
+        enqueue_on_commit(prepare_report_pdfs, assessment.pk)  # its PDFs as signed, once
     transaction.on_commit(lambda: notify_firm(assessment, "assessment-signed-off"))
     return result
 

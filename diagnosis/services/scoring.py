@@ -1,5 +1,7 @@
 """Computing and storing score cards; the engine itself lives in diagnosis.scoring."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,6 +9,9 @@ from diagnosis.models import Assessment, DimensionScore, ScoreResult
 from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.scoring import AnswerInput, ScoreCard, score
+from diagnosis.tasks import background_task
+
+logger = logging.getLogger("diagnosis.rescore")
 
 
 def definition_version(assessment: Assessment) -> str:
@@ -79,3 +84,50 @@ def assessment_score(
         for dimension in card.dimensions
     )
     return result
+
+
+def result_rescore(*, result: ScoreResult, write: bool) -> str | None:
+    """Recompute a stored result with the current engine; returns what changed, in words
+    (None if nothing did), and stores the new card (in one transaction) if `write`."""
+    state = assessment_state(result.assessment)
+    card = compute_card(state, result.kind)
+    differences = describe_changes(ScoreCard.from_dict(result.card), card)
+    if not differences and result.scoring_version == card.scoring_version:
+        return None
+    if write:
+        assessment_score(assessment=result.assessment, state=state, kind=result.kind)
+    return f"assessment {result.assessment_id} ({result.kind}): " + (
+        "; ".join(differences) or f"scoring version → {card.scoring_version}"
+    )
+
+
+@background_task()
+def rescore_results(result_ids: list[int]) -> list[str]:
+    """Re-score these stored results (`manage.py rescore` queues them in chunks); returns
+    and logs what changed. Each result is stored in one transaction, so a worker killed
+    half-way leaves every result either old or new; running the chunk again re-scores
+    what is left (a result already new does not change again)."""
+    results = ScoreResult.objects.filter(pk__in=result_ids).select_related(
+        "assessment__questionnaire", "assessment__firm"
+    )
+    changes = []
+    for result in results.order_by("pk"):
+        change = result_rescore(result=result, write=True)
+        if change:
+            logger.info("%s", change)
+            changes.append(change)
+    return changes
+
+
+def describe_changes(before: ScoreCard, after: ScoreCard) -> list[str]:
+    """Human-readable differences in overall index, level and dimension scores."""
+    changes = []
+    if before.overall != after.overall:
+        changes.append(f"overall {before.overall} → {after.overall}")
+    if before.level != after.level:
+        changes.append(f"level {before.level} → {after.level}")
+    old = {d.code: d.score for d in before.dimensions}
+    for dimension in after.dimensions:
+        if old.get(dimension.code) != dimension.score:
+            changes.append(f"{dimension.code} {old.get(dimension.code)} → {dimension.score}")
+    return changes

@@ -2,9 +2,8 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -15,7 +14,9 @@ from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.permissions import get_assessment_for_user
 from diagnosis.queries.review import signed_report
 from diagnosis.reports.context import build_report
-from diagnosis.reports.pdf import pdf_filename, render_report_pdf
+from diagnosis.services.report_pdfs import pdf_audience, report_pdf_request
+
+PDF_REFRESH_SECONDS = 3
 
 
 @login_required
@@ -32,17 +33,30 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+@never_cache
+def report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """The stored PDF of the report; while a worker renders it, a page that says so and
+    reloads itself (a meta refresh: no script, so the Content-Security-Policy holds)."""
     assessment, access = get_assessment_for_user(request.user, pk)
-    built = build_report(assessment, access)
-    if built is None:
+    pdf = report_pdf_request(
+        assessment=assessment,
+        language=get_language() or settings.LANGUAGE_CODE,
+        audience=pdf_audience(access),
+    )
+    if pdf is None:
         return render(
             request, "diagnosis/report/not_ready.html", {"assessment": assessment}, status=404
         )
-    response = HttpResponse(render_report_pdf(built, request), content_type="application/pdf")
-    filename = pdf_filename(built, get_language() or settings.LANGUAGE_CODE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    pdf.refresh_from_db()  # an in-process task backend has rendered it meanwhile
+    if not pdf.is_ready:
+        context = {"assessment": assessment, "pdf": pdf, "refresh_seconds": PDF_REFRESH_SECONDS}
+        return render(request, "diagnosis/report/pdf_pending.html", context)
+    return FileResponse(
+        pdf.file.open("rb"),
+        as_attachment=True,
+        filename=pdf.download_name,
+        content_type="application/pdf",
+    )
 
 
 @require_GET

@@ -7,7 +7,10 @@ Prints, for the second report, in Chinese (zh-hans):
 
 - ``report_queries``: queries to render the report page (budget 12);
 - ``report_html_ms``: median time of GET report through the test client (30 runs);
-- ``report_pdf_ms``: median time of GET report.pdf, the full PDF (7 runs; target < 1,500 ms).
+- ``report_pdf_render_ms``: median time of a GET report.pdf that renders the PDF (the
+  task run in-process by the immediate backend: what a worker spends, plus the request;
+  7 runs; target < 1,500 ms);
+- ``report_pdf_ms``: median time of GET report.pdf once it is stored (30 runs).
 """
 
 from __future__ import annotations
@@ -50,12 +53,22 @@ def main() -> None:
         html_ms = median_ms(lambda: client.get(report_url), runs=HTML_RUNS, warmup=3, limit_s=60)
         emit("report_html_ms", html_ms, "ms", decimals=1)
 
+        from diagnosis.models import ReportPdf
+
         pdf_url = reverse("report_pdf", args=[assessment.pk])
-        pdf = client.get(pdf_url)  # warm-up: loads WeasyPrint and the fonts
-        check_pdf(pdf)
-        pdf_ms = median_ms(lambda: client.get(pdf_url), runs=PDF_RUNS, warmup=0, limit_s=120)
-        comment(f"pdf: {len(pdf.content) // 1024} KB, target < {PDF_TARGET_MS} ms")
-        emit("report_pdf_ms", pdf_ms, "ms")
+        content = check_pdf(client.get(pdf_url))  # warm-up: loads WeasyPrint and the fonts
+
+        def render() -> None:
+            ReportPdf.objects.all().delete()  # asked for anew: rendered in this request
+            check_pdf(client.get(pdf_url))
+
+        render_ms = median_ms(render, runs=PDF_RUNS, warmup=0, limit_s=120)
+        comment(f"pdf: {len(content) // 1024} KB, target < {PDF_TARGET_MS} ms")
+        emit("report_pdf_render_ms", render_ms, "ms")
+        served_ms = median_ms(
+            lambda: client.get(pdf_url).getvalue(), runs=HTML_RUNS, warmup=3, limit_s=60
+        )
+        emit("report_pdf_ms", served_ms, "ms", decimals=1)
 
 
 def two_submitted_assessments(client):
@@ -98,12 +111,14 @@ def check_report(response, user, assessment) -> None:
         raise SystemExit("the report does not compare with the previous assessment")
 
 
-def check_pdf(response) -> None:
+def check_pdf(response) -> bytes:
+    """The PDF served (the immediate task backend renders it within the request)."""
     disposition = response.get("Content-Disposition", "")
-    if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+    if response.status_code != 200 or response.get("Content-Type") != "application/pdf":
         raise SystemExit(f"GET report.pdf answered {response.status_code} without a PDF")
     if f"-{LANGUAGE}.pdf" not in disposition:
         raise SystemExit(f"the PDF is not in {LANGUAGE}: {disposition}")
+    return response.getvalue()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from diagnosis.models import Assessment, Firm
 from diagnosis.services import review
 from diagnosis.services.assessments import assessment_start, assessment_submit
 from tests.answering import fill
+from tests.report_pdfs import download_pdf
 
 
 def pdf_text(content: bytes) -> str:
@@ -87,9 +88,8 @@ def test_it_shows_progress_since_the_previous_assessment(client, respondent, sub
 def test_it_renders_a_pdf_with_the_firm_name_and_level(client, respondent, submitted, language):
     client.cookies["django_language"] = language
     client.force_login(respondent)
-    response = client.get(reverse("report_pdf", args=[submitted.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
+    response = download_pdf(client, submitted.pk)
+    text = pdf_text(response.getvalue())
     assert submitted.firm.name.replace(" ", "") in text
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -104,7 +104,7 @@ def test_it_escapes_what_users_wrote_in_the_report_and_pdf(client, respondent, s
     page = client.get(reverse("report", args=[submitted.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    text = pdf_text(client.get(reverse("report_pdf", args=[submitted.pk])).content)
+    text = pdf_text(download_pdf(client, submitted.pk).getvalue())
     assert "<script>alert(1)</script>" in text  # shown as text, not run
 
 
@@ -199,7 +199,7 @@ def test_it_prints_the_provider_number_and_code_on_a_signed_report(
     code = submitted.verification_code
     grouped = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
     assert submitted.report_number in page and grouped in page
-    text = pdf_text(client.get(reverse("report_pdf", args=[submitted.pk])).content)
+    text = pdf_text(download_pdf(client, submitted.pk).getvalue())
     for printed in ("示范诊断服务商", submitted.report_number, grouped, reverse("report_verify")):
         assert printed in text
 

@@ -10,6 +10,7 @@ from diagnosis.models import Answer, Assessment, Firm, ScoreResult
 from tests.answering import answer_post_data, goal_post_data
 from tests.committing import committed
 from tests.factories import make_user, valid_credit_code
+from tests.report_pdfs import download_pdf
 
 
 @pytest.fixture
@@ -153,9 +154,9 @@ def test_it_keeps_a_submitted_assessment_read_only(client, started):
 def test_it_downloads_the_report_pdf(client, started):
     answer_everything(client, started)
     client.post(reverse("submit", args=[started.pk]), {"confirmed": "yes"})
-    response = client.get(reverse("report_pdf", args=[started.pk]))
+    response = download_pdf(client, started.pk)
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    assert response.getvalue().startswith(b"%PDF")
 
 
 def test_it_asks_for_confirmation_before_submitting(client, started):

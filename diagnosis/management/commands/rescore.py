@@ -3,17 +3,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import QuerySet
+from django.tasks import TaskResultStatus
 
 from diagnosis.models import ScoreResult
-from diagnosis.queries.assessments import assessment_state
-from diagnosis.scoring import ScoreCard
-from diagnosis.services.scoring import assessment_score, compute_card
+from diagnosis.services.scoring import rescore_results, result_rescore
+
+CHUNK = 100  # results per task: a few seconds of work for a worker
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute stored score cards with the current scoring engine and list what changed. "
-        "With --dry-run nothing is written."
+        "Recompute stored score cards with the current scoring engine. With --dry-run, list "
+        "what would change and write nothing; without, queue the work as background tasks "
+        "of CHUNK results (run at once by the immediate backend, which lists the changes; "
+        "a worker logs them)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,22 +29,43 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         results = self._results(options["questionnaire"])
+        if options["dry_run"]:
+            self._check(results)
+        else:
+            self._queue(results)
+
+    def _check(self, results: QuerySet[ScoreResult]) -> None:
         changed = 0
         for result in results.iterator(chunk_size=200):
-            state = assessment_state(result.assessment)
-            card = compute_card(state, result.kind)
-            differences = describe_changes(ScoreCard.from_dict(result.card), card)
-            if not differences and result.scoring_version == card.scoring_version:
-                continue
-            changed += 1
+            change = result_rescore(result=result, write=False)
+            if change:
+                changed += 1
+                self.stdout.write(change)
+        self.stdout.write(f"{results.count()} results checked, {changed} would change.")
+
+    def _queue(self, results: QuerySet[ScoreResult]) -> None:
+        """Queue the chunks (this command writes nothing itself, so there is no commit to
+        wait for); print what tasks that already ran changed."""
+        ids = list(results.values_list("pk", flat=True))
+        changes: list[str] = []
+        pending = 0
+        for start in range(0, len(ids), CHUNK):
+            task = rescore_results.enqueue(ids[start : start + CHUNK])
+            if task.status == TaskResultStatus.FAILED:
+                raise CommandError(f"re-scoring failed: {task.errors[-1].traceback}")
+            if task.status == TaskResultStatus.SUCCESSFUL:
+                changes += task.return_value
+            else:
+                pending += 1
+        for change in changes:
+            self.stdout.write(change)
+        if pending:
             self.stdout.write(
-                f"assessment {result.assessment_id} ({result.kind}): "
-                + ("; ".join(differences) or f"scoring version → {card.scoring_version}")
+                f"{len(ids)} results queued for re-scoring in {pending} tasks; "
+                "the worker logs what changes."
             )
-            if not options["dry_run"]:
-                assessment_score(assessment=result.assessment, state=state, kind=result.kind)
-        verb = "would change" if options["dry_run"] else "changed"
-        self.stdout.write(f"{results.count()} results checked, {changed} {verb}.")
+        else:
+            self.stdout.write(f"{len(ids)} results checked, {len(changes)} changed.")
 
     def _results(self, selector: str | None) -> QuerySet[ScoreResult]:
         results = ScoreResult.objects.select_related(
@@ -59,17 +83,3 @@ class Command(BaseCommand):
         if version:
             results = results.filter(assessment__questionnaire__version=int(version))
         return results
-
-
-def describe_changes(before: ScoreCard, after: ScoreCard) -> list[str]:
-    """Human-readable differences in overall index, level and dimension scores."""
-    changes = []
-    if before.overall != after.overall:
-        changes.append(f"overall {before.overall} → {after.overall}")
-    if before.level != after.level:
-        changes.append(f"level {before.level} → {after.level}")
-    old = {d.code: d.score for d in before.dimensions}
-    for dimension in after.dimensions:
-        if old.get(dimension.code) != dimension.score:
-            changes.append(f"{dimension.code} {old.get(dimension.code)} → {dimension.score}")
-    return changes
