@@ -164,3 +164,19 @@ def submitted(draft, respondent, consultant):
     """`draft`, completely answered (seeded random values) and submitted."""
     fill(draft, respondent)
     return assessment_submit(assessment=draft, user=respondent)
+
+
+@pytest.fixture
+def committing_requests(client, monkeypatch):
+    """Each request of `client` ends as a committed request does in production: what it
+    queued for after its commit (emails, tasks) runs before the request returns."""
+    from tests.committing import committed
+
+    original = client.request
+
+    def request(**kwargs):
+        with committed():
+            return original(**kwargs)
+
+    monkeypatch.setattr(client, "request", request)
+    return client

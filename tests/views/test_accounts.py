@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
@@ -89,6 +90,7 @@ def test_it_explains_mismatched_passwords(client, db):
     assert not User.objects.exists()
 
 
+@pytest.mark.usefixtures("committing_requests")
 def test_it_emails_a_password_reset_link_that_works(client, respondent):
     client.post(reverse("password_reset"), {"email": respondent.email})
     assert mail.outbox[-1].to == [respondent.email]

@@ -50,6 +50,7 @@ def test_join_requests_are_limited_per_requester(firm, respondent):
         firm_request_join(user=requester, firm=make_firm())
 
 
+@pytest.mark.usefixtures("committing_requests")
 @override_settings(EMAILS_PER_USER_PER_HOUR=2)
 def test_password_resets_to_one_address_are_limited(client, respondent):
     for _attempt in range(2):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from diagnosis.models import AuditEntry, Firm, Invitation, JoinRequest
 from diagnosis.services.firms import invitation_create
 from diagnosis.services.outreach import invitation_token
+from tests.committing import committed
 from tests.factories import make_population_firm, make_user
 
 PROFILE = {
@@ -95,7 +96,8 @@ def _link(message) -> str:
 
 
 def test_it_lists_pending_invitations_to_the_owner(client, firm, respondent):
-    invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
     client.force_login(respondent)
     page = client.get(reverse("firm_detail")).content.decode()
     assert "waiting@firm-a.example" in page
@@ -104,8 +106,10 @@ def test_it_lists_pending_invitations_to_the_owner(client, firm, respondent):
     assert reverse("invitation_revoke", args=[invitation.pk]) in page
 
 
+@pytest.mark.usefixtures("committing_requests")
 def test_it_resends_an_invitation_with_a_new_link(client, firm, respondent):
-    invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
     old_link = _link(mail.outbox[-1])
     invitation = Invitation.objects.get()
     client.force_login(respondent)
@@ -121,9 +125,11 @@ def test_it_resends_an_invitation_with_a_new_link(client, firm, respondent):
     assert AuditEntry.objects.filter(action="diagnosis.firm.invitation_resent").exists()
 
 
+@pytest.mark.usefixtures("committing_requests")
 @override_settings(EMAILS_PER_USER_PER_HOUR=1)
 def test_it_counts_a_resent_invitation_against_the_email_limit(client, firm, respondent):
-    invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
     client.force_login(respondent)
 
     response = client.post(
@@ -134,8 +140,10 @@ def test_it_counts_a_resent_invitation_against_the_email_limit(client, firm, res
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.usefixtures("committing_requests")
 def test_it_revokes_an_invitation(client, firm, respondent):
-    invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
     link = _link(mail.outbox[-1])
     client.force_login(respondent)
 
@@ -148,15 +156,18 @@ def test_it_revokes_an_invitation(client, firm, respondent):
 
 
 def test_it_does_not_let_another_firms_owner_revoke(client, firm, respondent, other_respondent):
-    invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="waiting@firm-a.example")
     client.force_login(other_respondent)
     response = client.post(reverse("invitation_revoke", args=[Invitation.objects.get().pk]))
     assert response.status_code == 404
     assert Invitation.objects.exists()
 
 
+@pytest.mark.usefixtures("committing_requests")
 def test_sign_up_from_a_colleagues_invitation_fills_in_the_email(client, firm, respondent):
-    invitation_create(firm=firm, owner=respondent, email="invited@firm-a.example")
+    with committed():
+        invitation_create(firm=firm, owner=respondent, email="invited@firm-a.example")
     link = _link(mail.outbox[-1])
     invitation_page = client.get(link).content.decode()
     found = re.search(r'href="(/accounts/signup/\?[^"]+)"', invitation_page)

@@ -44,6 +44,7 @@ def test_every_chinese_text_about_dimensions_says_weidu():
     ("language", "subject"),
     [("zh-hans", "数字化诊断：重置密码"), ("en", "Digital diagnosis: reset your password")],
 )
+@pytest.mark.usefixtures("committing_requests")
 def test_the_password_reset_email_names_the_service(client, db, language, subject):
     user = make_user(email="forgot@firm-a.example", name="赵磊", language=language)
 
@@ -64,6 +65,7 @@ def test_the_password_reset_email_names_the_service(client, db, language, subjec
     assert client.get(link.group(1)).status_code == 302
 
 
+@pytest.mark.usefixtures("committing_requests")
 def test_the_chinese_password_reset_email_has_no_english(client, db):
     user = make_user(email="forgot@firm-a.example", language="zh-hans")
     client.post(reverse("password_reset"), {"email": user.email})
