@@ -20,6 +20,7 @@ from diagnosis.models import (
 )
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
+from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.notifications import notify_firm
 from diagnosis.services.scoring import assessment_score
 
@@ -262,6 +263,7 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
         level=result.level,
     )
     transaction.on_commit(lambda: notify_firm(assessment, "assessment-signed-off"))
+    benchmark_refresh_after_commit()
     return result
 
 
