@@ -270,7 +270,15 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Programme rules.
-PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 5)
+# Peer benchmarks (README "Peer benchmarks"): no statistic covers fewer than PEER_MIN_COUNT
+# distinct firms (statistics offices' minimum cell size); also the fewest firms any figure
+# shown to a district officer on the results page may cover.
+PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 10)
+# Also count firms whose latest assessment is submitted but not yet signed off (their
+# self-assessed scores; reports say how many).
+PEER_INCLUDE_SUBMITTED = env_bool("PEER_INCLUDE_SUBMITTED", False)
+# After a sign-off the benchmarks are refreshed at most once in this many seconds.
+BENCHMARK_REFRESH_DEBOUNCE_SECONDS = env_int("BENCHMARK_REFRESH_DEBOUNCE_SECONDS", 60)
 # A submitted assessment without a decision after this many days is overdue (provider table).
 REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 14)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)

@@ -6,6 +6,7 @@ from diagnosis.models.assessment import (
     ScoreResult,
 )
 from diagnosis.models.audit import AuditEntry
+from diagnosis.models.benchmark import BenchmarkCell, BenchmarkRefresh
 from diagnosis.models.organisation import Firm, Invitation, JoinRequest, Membership, User
 from diagnosis.models.programme import (
     DistrictOfficer,
@@ -33,6 +34,8 @@ __all__ = [
     "Assessment",
     "Assignment",
     "AuditEntry",
+    "BenchmarkCell",
+    "BenchmarkRefresh",
     "Dimension",
     "DimensionGoal",
     "DimensionScore",

@@ -42,6 +42,36 @@ class Series:
     dashed: bool = False
 
 
+@dataclass(frozen=True)
+class Band:
+    """A band between two values per axis (the peers' 25th and 75th percentiles) with a
+    middle line (their median), drawn behind the series."""
+
+    name: str
+    median_name: str
+    lower: tuple[float, ...]
+    median: tuple[float, ...]
+    upper: tuple[float, ...]
+    key: str = "peers"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A legend entry: a line (solid, dashed or dotted) or an area swatch."""
+
+    name: str
+    key: str
+    style: str = "solid"
+
+    @staticmethod
+    def of(series: Series) -> "_Entry":
+        return _Entry(series.name, series.key, "dashed" if series.dashed else "solid")
+
+
+DASHES = {"dashed": "6 4", "dotted": "2 3"}
+BAND_OPACITY = 0.18
+
+
 def _char_em(char: str) -> float:
     """A generous width of one character, in em, for any sans-serif font."""
     if unicodedata.east_asian_width(char) in ("W", "F"):
@@ -186,8 +216,11 @@ def _point(cx: float, cy: float, radius: float, index: int, count: int) -> tuple
     return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
 
 
-def radar_svg(labels: list[str], series: list[Series], *, radius: float = 150) -> str:
-    """A radar chart of 0–100 values on len(labels) axes, with a legend."""
+def radar_svg(
+    labels: list[str], series: list[Series], *, radius: float = 150, band: Band | None = None
+) -> str:
+    """A radar chart of 0–100 values on len(labels) axes, with a legend; `band` (one value
+    per axis) is drawn behind the series."""
     count = len(labels)
     if count < 3:
         return ""
@@ -215,9 +248,18 @@ def radar_svg(labels: list[str], series: list[Series], *, radius: float = 150) -
         markup, extent = _axis_label(wrap(label), index, count, radius + 12)
         parts.append(markup)
         box.add(*extent)
+    entries = [_Entry.of(item) for item in series]
+    if band is not None:
+        parts.append(_radar_band(band, count, radius))
+        entries += [
+            _Entry(band.name, band.key, "area"),
+            _Entry(band.median_name, band.key, "dotted"),
+        ]
     for item in series:
         parts.append(_radar_polygon(item, count, radius))
-    legend, extent = _legend(series, left=box.left, top=box.bottom + 14, width=box.right - box.left)
+    legend, extent = _legend(
+        entries, left=box.left, top=box.bottom + 14, width=box.right - box.left
+    )
     parts.append(legend)
     box.add(*extent)
     return box.svg("chart-radar", parts)
@@ -240,6 +282,33 @@ def _axis_label(
     return _text_block(lines, x, top, anchor)
 
 
+def _ring(values: tuple[float | None, ...], radius: float) -> list[tuple[float, float]]:
+    count = len(values)
+    return [
+        _point(0, 0, radius * max(0.0, min(100.0, value or 0)) / 100, i, count)
+        for i, value in enumerate(values)
+    ]
+
+
+def _radar_band(band: Band, count: int, radius: float) -> str:
+    """The area between the lower and upper rings (even-odd fill: the inner ring is a hole)
+    and the median ring, dotted."""
+    colour = PALETTE.get(band.key, "#000")
+
+    def path(points: list[tuple[float, float]]) -> str:
+        return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points) + " Z"
+
+    median = " ".join(f"{x:.1f},{y:.1f}" for x, y in _ring(band.median, radius))
+    return (
+        f'<path d="{path(_ring(band.upper, radius))} {path(_ring(band.lower, radius))}" '
+        f'fill="{colour}" fill-opacity="{BAND_OPACITY}" fill-rule="evenodd" stroke="none">'
+        f"<title>{escape(band.name)}</title></path>"
+        f'<polygon points="{median}" fill="none" stroke="{colour}" stroke-width="1.5" '
+        f'stroke-dasharray="{DASHES["dotted"]}"><title>{escape(band.median_name)}</title>'
+        "</polygon>"
+    )
+
+
 def _radar_polygon(item: Series, count: int, radius: float) -> str:
     colour = PALETTE.get(item.key, "#000")
     points = " ".join(
@@ -258,29 +327,40 @@ def _radar_polygon(item: Series, count: int, radius: float) -> str:
 
 
 def _legend(
-    series: list[Series], *, left: float, top: float, width: float
+    entries: list[_Entry], *, left: float, top: float, width: float
 ) -> tuple[str, tuple[float, float, float, float]]:
     """Legend entries in rows that fit `width`; returns the markup and its box."""
     items = []
     x, y = left, top
     right = left
     step = TEXT_SIZE * LINE_HEIGHT + 4
-    for item in series:
+    for item in entries:
         entry_width = 26 + text_width(item.name) + 18
         if x > left and x + entry_width > left + width:
             x, y = left, y + step
-        colour = PALETTE.get(item.key, "#000")
-        dash = ' stroke-dasharray="4 3"' if item.dashed else ""
-        middle = y + TEXT_SIZE * 0.6
         items.append(
-            f'<line x1="{x:.1f}" y1="{middle:.1f}" x2="{x + 20:.1f}" y2="{middle:.1f}" '
-            f'stroke="{colour}" stroke-width="3"{dash}/>'
-            f'<text x="{x + 26:.1f}" y="{y + TEXT_SIZE * 0.95:.1f}" fill="{TEXT_COLOUR}">'
+            _swatch(item, x, y)
+            + f'<text x="{x + 26:.1f}" y="{y + TEXT_SIZE * 0.95:.1f}" fill="{TEXT_COLOUR}">'
             f"{escape(item.name)}</text>"
         )
         right = max(right, x + entry_width - 18)
         x += entry_width
     return "".join(items), (left, top, right, y + step)
+
+
+def _swatch(entry: _Entry, x: float, y: float) -> str:
+    colour = PALETTE.get(entry.key, "#000")
+    if entry.style == "area":
+        return (
+            f'<rect x="{x:.1f}" y="{y + 2:.1f}" width="20" height="{TEXT_SIZE * 0.8:.1f}" '
+            f'fill="{colour}" fill-opacity="{BAND_OPACITY * 2}"/>'
+        )
+    dash = f' stroke-dasharray="{"4 3" if entry.style == "dashed" else "2 3"}"'
+    middle = y + TEXT_SIZE * 0.6
+    return (
+        f'<line x1="{x:.1f}" y1="{middle:.1f}" x2="{x + 20:.1f}" y2="{middle:.1f}" '
+        f'stroke="{colour}" stroke-width="3"{dash if entry.style != "solid" else ""}/>'
+    )
 
 
 def bar_svg(
@@ -337,7 +417,10 @@ def bar_svg(
             )
     box.add(0, 0, origin + bar_area + 4 + text_width("100" + unit), axis_bottom + TEXT_SIZE * 1.4)
     legend, extent = _legend(
-        series, left=0, top=axis_bottom + TEXT_SIZE * 2, width=origin + bar_area
+        [_Entry.of(item) for item in series],
+        left=0,
+        top=axis_bottom + TEXT_SIZE * 2,
+        width=origin + bar_area,
     )
     parts.append(legend)
     box.add(*extent)
@@ -403,10 +486,8 @@ def quartile_svg(
                 f'fill="{TEXT_COLOUR}">{median:.0f}</text>'
             )
     box.add(0, 0, origin + bar_area + 4 + text_width("100"), top + TEXT_SIZE * 1.4)
-    legend_series = [Series(item.name, (), key=item.key) for item in series]
-    legend, extent = _legend(
-        legend_series, left=0, top=top + TEXT_SIZE * 2, width=origin + bar_area
-    )
+    entries = [_Entry(item.name, item.key) for item in series]
+    legend, extent = _legend(entries, left=0, top=top + TEXT_SIZE * 2, width=origin + bar_area)
     parts.append(legend)
     box.add(*extent)
     return box.svg("chart-quartiles", parts, label=label)

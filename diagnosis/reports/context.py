@@ -9,10 +9,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diagnosis.answers import display_answer
-from diagnosis.models import AnswerValidation, Assessment, ReviewComment, ScoreResult
+from diagnosis.firmdata import District, Industry, SizeClass
+from diagnosis.models import (
+    AnswerValidation,
+    Assessment,
+    BenchmarkCell,
+    ReviewComment,
+    ScoreResult,
+)
+from diagnosis.models.benchmark import OVERALL
 from diagnosis.permissions import Access
+from diagnosis.queries.benchmarks import PeerGroup, PeerStatistics, peer_group
 from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
-from diagnosis.reports.charts import Series, bar_svg, radar_svg
+from diagnosis.reports.charts import Band, Series, bar_svg, radar_svg
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
 from diagnosis.scoring.definition import Definition, Horizon, Level, Text
@@ -45,6 +54,34 @@ class DimensionRow:
         return round(self.score - self.previous, 1)
 
 
+@dataclass(frozen=True)
+class PeerRow:
+    """The overall index (code OVERALL) or a dimension: the firm's score against its peers';
+    `peers` is None when fewer than PEER_MIN_COUNT of them have a score there."""
+
+    code: str
+    name: str
+    score: float | None
+    peers: PeerStatistics | None
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class PeerBlock:
+    """The report's peer benchmark; `group` None: not enough peers yet."""
+
+    group: PeerGroup | None
+    description: str
+    rows: list[PeerRow]
+    minimum: int
+    include_submitted: bool = False
+
+    @property
+    def band_complete(self) -> bool:
+        """Whether every dimension has peer figures (the radar's band needs them all)."""
+        return self.group is not None and all(row.peers for row in self.rows[1:])
+
+
 @dataclass
 class Report:
     assessment: Assessment
@@ -67,6 +104,7 @@ class Report:
     changes: list[dict] = field(default_factory=list)
     findings: list[ReviewComment] = field(default_factory=list)
     show_warning_details: bool = False
+    peers: PeerBlock | None = None
 
     @property
     def warned_questions(self) -> list:
@@ -94,17 +132,20 @@ def _text(text: Text) -> str:
     return text.get(get_language() or "zh-hans")
 
 
-def _results(assessment: Assessment) -> dict[str, ScoreResult]:
-    return {r.kind: r for r in ScoreResult.objects.filter(assessment=assessment)}
+def _results(assessment: Assessment) -> tuple[dict[str, ScoreResult], dict[str, ScoreResult]]:
+    """The stored results of the assessment and of its previous one, by kind, in one query
+    (the previous assessment comes with its results)."""
+    ids = [assessment.pk] + ([assessment.previous_id] if assessment.previous_id else [])
+    current: dict[str, ScoreResult] = {}
+    previous: dict[str, ScoreResult] = {}
+    for result in ScoreResult.objects.filter(assessment_id__in=ids).select_related("assessment"):
+        (current if result.assessment_id == assessment.pk else previous)[result.kind] = result
+    return current, previous
 
 
-def _previous_scores(assessment: Assessment) -> dict[str, float | None]:
+def _previous_scores(previous: dict[str, ScoreResult]) -> dict[str, float | None]:
     """Dimension scores of the previous assessment (validated if signed off)."""
-    previous = assessment.previous if assessment.previous_id is not None else None
-    if previous is None:
-        return {}
-    results = _results(previous)
-    result = results.get(ScoreResult.Kind.VALIDATED) or results.get(ScoreResult.Kind.SELF)
+    result = previous.get(ScoreResult.Kind.VALIDATED) or previous.get(ScoreResult.Kind.SELF)
     if result is None:
         return {}
     card = ScoreCard.from_dict(result.card)
@@ -167,15 +208,17 @@ def _limit_name(limit: Limit, definition: Definition) -> str:
 
 def build_report(assessment: Assessment, access: Access) -> Report | None:
     """The report of a submitted assessment, or None if it has no stored result yet."""
-    results = _results(assessment)
+    results, previous_results = _results(assessment)
     if ScoreResult.Kind.SELF not in results:
         return None
     definition = assessment.questionnaire.definition
     self_card = ScoreCard.from_dict(results[ScoreResult.Kind.SELF].card)
     validated = results.get(ScoreResult.Kind.VALIDATED)
     card = ScoreCard.from_dict(validated.card) if validated else self_card
-    previous = _previous_scores(assessment)
+    previous = _previous_scores(previous_results)
+    previous_assessment = next(iter(previous_results.values())).assessment if previous else None
     rows = _rows(definition, card, self_card if validated else None, previous)
+    peers = _peer_block(assessment, card, rows)
     levels = {level.number: level for level in definition.levels}
     labels = [row.name for row in rows]
     radar_series = [
@@ -215,9 +258,10 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         rows=rows,
         roadmap=_roadmap(card, definition),
         warnings=warning_views(card.warnings, definition),
-        radar=radar_svg(labels, radar_series),
+        radar=radar_svg(labels, radar_series, band=_peer_band(peers)),
         bars=bar_svg(labels, bar_series),
-        previous=assessment.previous if previous else None,
+        previous=previous_assessment,
+        peers=peers,
         changes=_changes(assessment, definition) if validated else [],
         findings=list(
             ReviewComment.objects.filter(assessment=assessment, is_finding=True).select_related(
@@ -227,6 +271,54 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         if validated
         else [],
         show_warning_details=access.sees_everything,
+    )
+
+
+def _peer_block(assessment: Assessment, card: ScoreCard, rows: list[DimensionRow]) -> PeerBlock:
+    """The firm's score, its peers' quartiles and its percentile rank, for the overall index
+    and each dimension; the group is named (one query: queries/benchmarks.py)."""
+    group = peer_group(assessment.firm, assessment.questionnaire_id)
+    minimum = max(settings.PEER_MIN_COUNT, 1)
+    lines: list[tuple[str, str, float | None]] = [(OVERALL, _("Overall index"), card.overall)]
+    lines += [(row.code, row.name, row.score) for row in rows]
+    peer_rows = []
+    for code, name, score in lines:
+        statistics = group.cells.get(code) if group else None
+        rank = statistics.rank_of(score) if statistics else None
+        peer_rows.append(PeerRow(code, name, score, statistics, rank))
+    return PeerBlock(
+        group=group,
+        description=_peer_group_description(group) if group else "",
+        rows=peer_rows,
+        minimum=minimum,
+        include_submitted=settings.PEER_INCLUDE_SUBMITTED,
+    )
+
+
+def _peer_group_description(group: PeerGroup) -> str:
+    """E.g. "same industry division and size class (34 General equipment · Small)"."""
+    parts = []
+    if group.industry:
+        parts.append(Industry(group.industry).label)
+    if group.size_class:
+        parts.append(SizeClass(group.size_class).label)
+    if group.district:
+        parts.append(District(group.district).label)
+    label = BenchmarkCell.Segment(group.segment).label
+    return f"{label} ({' · '.join(str(p) for p in parts)})" if parts else str(label)
+
+
+def _peer_band(peers: PeerBlock) -> Band | None:
+    """The peers' interquartile band and median for the radar, when every dimension has them."""
+    if not peers.band_complete:
+        return None
+    figures = [row.peers for row in peers.rows[1:] if row.peers]
+    return Band(
+        _("Peers: middle half (25th–75th percentile)"),
+        _("Peers: median"),
+        lower=tuple(f.p25 for f in figures),
+        median=tuple(f.median for f in figures),
+        upper=tuple(f.p75 for f in figures),
     )
 
 

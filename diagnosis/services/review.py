@@ -20,6 +20,7 @@ from diagnosis.models import (
 )
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
+from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.notifications import notify_firm
 from diagnosis.services.report_pdfs import prepare_report_pdfs
 from diagnosis.services.scoring import assessment_score
@@ -266,6 +267,7 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
     if not tasks_run_in_process():  # else the sign-off would wait for four PDFs
         enqueue_on_commit(prepare_report_pdfs, assessment.pk)  # its PDFs as signed, once
     transaction.on_commit(lambda: notify_firm(assessment, "assessment-signed-off"))
+    benchmark_refresh_after_commit()
     return result
 
 

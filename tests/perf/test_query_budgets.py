@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnosis.models import Answer, Assessment
+from diagnosis.services.benchmarks import refresh_benchmarks
 from tests.answering import answer_post_data, goal_post_data
+from tests.peers_data import peer
 
 SECTION_PAGE_BUDGET = 10
 AUTOSAVE_BUDGET = 6
@@ -142,4 +144,33 @@ def test_it_shows_a_report_with_progress_within_the_query_budget(
         response = client.get(url)
     assert response.status_code == 200
     assert 'data-testid="overall"' in response.content.decode()
+    assert response.context["report"].previous == assessment
+
+
+# The report with progress took these statements before it had a peer block (session, user,
+# assessment, its results, the previous assessment, its results, the consultant): the
+# block's one statement is paid for by reading both assessments' results together.
+REPORT_QUERIES_BEFORE_PEERS = 7
+
+
+def test_it_shows_the_peer_block_without_adding_to_the_reports_queries(
+    client, assessment, django_assert_max_num_queries, settings
+):
+    settings.PEER_MIN_COUNT = 10
+    answer_everything(client, assessment, seed=1, high=False)
+    client.post(reverse("submit", args=[assessment.pk]), {"confirmed": "yes"})
+    client.post(reverse("assessment_new"))
+    second = Assessment.objects.get(previous=assessment)
+    answer_everything(client, second, seed=2)
+    client.post(reverse("submit", args=[second.pk]), {"confirmed": "yes"})
+    codes = [d.code for d in assessment.questionnaire.definition.dimensions]
+    for score in range(0, 110, 10):
+        peer(assessment.questionnaire, score, dict.fromkeys(codes, score))
+    assert refresh_benchmarks().succeeded
+    url = reverse("report", args=[second.pk])
+    client.get(url)
+    with django_assert_max_num_queries(REPORT_QUERIES_BEFORE_PEERS):
+        response = client.get(url)
+    page = response.content.decode()
+    assert 'data-testid="peer-table"' in page and 'fill-rule="evenodd"' in page
     assert response.context["report"].previous == assessment

@@ -2,6 +2,7 @@ import re
 
 from diagnosis.reports.charts import (
     TEXT_SIZE,
+    Band,
     Label,
     QuartileSeries,
     Series,
@@ -116,3 +117,14 @@ def test_it_draws_a_box_per_quartile_range_and_skips_missing_ones():
     assert svg.count("<rect") == 3
     assert "style=" not in svg and "<script" not in svg
     assert "city: 20.0 – 30.0 – 40.0" in svg
+
+
+def test_it_draws_the_peers_band_behind_the_series_with_a_hole_for_the_lowest_quarter():
+    band = Band("<b>peers</b>", "median", (20,) * 4, (40,) * 4, (60,) * 4)
+    svg = radar_svg(["a", "b", "c", "d"], [Series("now", (10, 20, 30, 40))], band=band)
+    path = re.search(r'<path d="([^"]+)"[^>]*fill-rule="evenodd"', svg)
+    assert path and path.group(1).count("M") == 2  # the p75 ring, the p25 ring as a hole
+    assert svg.index('fill-rule="evenodd"') < svg.index("<title>now</title>")
+    assert svg.count("<polygon") == 5 + 1 + 1  # grid, median, the series
+    assert "&lt;b&gt;peers&lt;/b&gt;" in svg and "<b>" not in svg
+    assert "<rect" in svg  # the band's legend swatch
