@@ -363,6 +363,39 @@ def _swatch(entry: _Entry, x: float, y: float) -> str:
     )
 
 
+def _label_rows(
+    labels: list[str], count: int, thickness: int, gap: int, bar_area: int
+) -> tuple[float, list[tuple[float, float]], float, list[str], _Box]:
+    """The frame bar_svg and quartile_svg share: labels wrapped on the left, one row per
+    label tall enough for `count` bars, the 0–100 axis with its grid lines. Returns where
+    the bars start, each row's (top, height), the axis's bottom, the markup and its extent
+    so far."""
+    wrapped = [wrap(text, BAR_LABEL_EM) for text in labels]
+    label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
+    origin = label_width + 12  # where the bars start
+    parts: list[str] = []
+    box = _Box()
+    top = 0.0
+    rows = []
+    for lines in wrapped:
+        height = max(TEXT_SIZE * LINE_HEIGHT * len(lines), count * (thickness + 3))
+        rows.append((top, height))
+        top += height + gap
+    for tick in (0, 25, 50, 75, 100):
+        x = origin + bar_area * tick / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{top:.1f}" stroke="#e9ecef"/>'
+            f'<text x="{x:.1f}" y="{top + TEXT_SIZE * 1.1:.1f}" text-anchor="middle" '
+            f'fill="{MUTED_COLOUR}">{tick}</text>'
+        )
+    for (row_top, height), lines in zip(rows, wrapped, strict=True):
+        block = TEXT_SIZE * LINE_HEIGHT * len(lines)
+        markup, extent = _text_block(lines, origin - 8, row_top + (height - block) / 2, "end")
+        parts.append(markup)
+        box.add(*extent)
+    return origin, rows, top, parts, box
+
+
 def bar_svg(
     labels: list[str],
     series: list[Series],
@@ -373,34 +406,10 @@ def bar_svg(
 ) -> str:
     """Horizontal bars (0–100) per label, one bar per series, labels wrapped on the left;
     `label` names the chart for screen readers, `unit` follows each value ("%")."""
-    wrapped = [wrap(label, BAR_LABEL_EM) for label in labels]
-    label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
     count = max(len(series), 1)
     thickness = 16
-    gap = 10
-    origin = label_width + 12  # where the bars start
-    parts = []
-    box = _Box()
+    origin, rows, axis_bottom, parts, box = _label_rows(labels, count, thickness, 10, bar_area)
     box.add(0, 0, origin + bar_area + 40, 0)
-    top = 0.0
-    rows = []
-    for lines in wrapped:
-        height = max(TEXT_SIZE * LINE_HEIGHT * len(lines), count * (thickness + 3))
-        rows.append((top, height))
-        top += height + gap
-    axis_bottom = top
-    for tick in (0, 25, 50, 75, 100):
-        x = origin + bar_area * tick / 100
-        parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{axis_bottom:.1f}" stroke="#e9ecef"/>'
-            f'<text x="{x:.1f}" y="{axis_bottom + TEXT_SIZE * 1.1:.1f}" text-anchor="middle" '
-            f'fill="{MUTED_COLOUR}">{tick}</text>'
-        )
-    for (row_top, height), lines in zip(rows, wrapped, strict=True):
-        block = TEXT_SIZE * LINE_HEIGHT * len(lines)
-        markup, extent = _text_block(lines, origin - 8, row_top + (height - block) / 2, "end")
-        parts.append(markup)
-        box.add(*extent)
     for index, item in enumerate(series):
         colour = PALETTE.get(item.key, "#000")
         for (row_top, height), value in zip(rows, item.values, strict=True):
@@ -439,32 +448,10 @@ def quartile_svg(
 ) -> str:
     """Per label and series a box from the first to the third quartile (0–100) with a
     mark at the median, whose value is written beside it; missing values draw nothing."""
-    wrapped = [wrap(text, BAR_LABEL_EM) for text in labels]
-    label_width = max((text_width(line) for lines in wrapped for line in lines), default=0)
-    thickness, gap = 14, 10
+    thickness = 14
     count = max(len(series), 1)
-    origin = label_width + 12
-    parts: list[str] = []
-    box = _Box()
+    origin, rows, top, parts, box = _label_rows(labels, count, thickness, 10, bar_area)
     box.add(0, 0, origin + bar_area + 4 + text_width("100"), 0)
-    top = 0.0
-    rows = []
-    for lines in wrapped:
-        height = max(TEXT_SIZE * LINE_HEIGHT * len(lines), count * (thickness + 3))
-        rows.append((top, height))
-        top += height + gap
-    for tick in (0, 25, 50, 75, 100):
-        x = origin + bar_area * tick / 100
-        parts.append(
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{top:.1f}" stroke="#e9ecef"/>'
-            f'<text x="{x:.1f}" y="{top + TEXT_SIZE * 1.1:.1f}" text-anchor="middle" '
-            f'fill="{MUTED_COLOUR}">{tick}</text>'
-        )
-    for (row_top, height), lines in zip(rows, wrapped, strict=True):
-        block = TEXT_SIZE * LINE_HEIGHT * len(lines)
-        markup, extent = _text_block(lines, origin - 8, row_top + (height - block) / 2, "end")
-        parts.append(markup)
-        box.add(*extent)
 
     def x_of(value: float) -> float:
         return origin + bar_area * max(0.0, min(100.0, value)) / 100
