@@ -5,7 +5,17 @@ import itertools
 from django.utils import timezone
 
 from diagnosis.firmdata import credit_code_check_character
-from diagnosis.models import DistrictOfficer, Firm, Membership, PopulationFirm, User
+from diagnosis.models import (
+    Assessment,
+    Dimension,
+    DimensionScore,
+    DistrictOfficer,
+    Firm,
+    Membership,
+    PopulationFirm,
+    ScoreResult,
+    User,
+)
 
 _counter = itertools.count(1)
 
@@ -65,3 +75,35 @@ def make_district_officer(*districts: str, **fields) -> User:
     for district in districts:
         DistrictOfficer.objects.create(user=user, district=district)
     return user
+
+
+def make_score_result(
+    assessment: Assessment,
+    kind: str,
+    scores: dict[str, float | None],
+    *,
+    overall: float = 50,
+    level: int = 2,
+) -> ScoreResult:
+    """A stored result of `kind` ("self", "validated") with the given dimension scores, by
+    dimension code, written directly (not computed by the engine)."""
+    result = ScoreResult.objects.create(
+        assessment=assessment,
+        kind=kind,
+        overall=overall,
+        level=level,
+        card={},
+        definition_version="test",
+        scoring_version="test",
+        computed_at=timezone.now(),
+    )
+    dimensions = dict(
+        Dimension.objects.filter(questionnaire=assessment.questionnaire_id).values_list(
+            "code", "pk"
+        )
+    )
+    DimensionScore.objects.bulk_create(
+        DimensionScore(result=result, dimension_id=dimensions[code], score=score, level=0)
+        for code, score in scores.items()
+    )
+    return result

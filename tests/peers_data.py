@@ -7,13 +7,10 @@ from django.utils import timezone
 
 from diagnosis.models import (
     Assessment,
-    Dimension,
-    DimensionScore,
     Firm,
     QuestionnaireVersion,
-    ScoreResult,
 )
-from tests.factories import make_firm
+from tests.factories import make_firm, make_score_result
 
 
 def assessed(
@@ -39,34 +36,11 @@ def assessed(
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started)
     scores = scores or {}
     own = overall if self_overall is None else self_overall
-    _result(assessment, "self", own, {code: own for code in scores} if self_overall else scores)
+    own_scores = {code: own for code in scores} if self_overall else scores
+    make_score_result(assessment, "self", own_scores, overall=own)
     if status == "validated":
-        _result(assessment, "validated", overall, scores)
+        make_score_result(assessment, "validated", scores, overall=overall)
     return assessment
-
-
-def _result(
-    assessment: Assessment, kind: str, overall: float, scores: dict[str, float | None]
-) -> None:
-    result = ScoreResult.objects.create(
-        assessment=assessment,
-        kind=kind,
-        overall=overall,
-        level=2,
-        card={},
-        definition_version="test",
-        scoring_version="test",
-        computed_at=timezone.now(),
-    )
-    dimensions = dict(
-        Dimension.objects.filter(questionnaire=assessment.questionnaire_id).values_list(
-            "code", "pk"
-        )
-    )
-    DimensionScore.objects.bulk_create(
-        DimensionScore(result=result, dimension_id=dimensions[code], score=score, level=0)
-        for code, score in scores.items()
-    )
 
 
 def peer(

@@ -7,13 +7,10 @@ from django.utils import timezone
 
 from diagnosis.models import (
     Assessment,
-    Dimension,
-    DimensionScore,
     Firm,
     QuestionnaireVersion,
-    ScoreResult,
 )
-from tests.factories import make_firm
+from tests.factories import make_firm, make_score_result
 
 
 def scored(
@@ -41,37 +38,11 @@ def scored(
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started)
     if status == "draft":
         return assessment
-    _result(assessment, "self", scores, level)
+    make_score_result(assessment, "self", scores, level=level)
     if validated is not None:
-        _result(
-            assessment,
-            "validated",
-            validated,
-            level if validated_level is None else validated_level,
-        )
+        final = level if validated_level is None else validated_level
+        make_score_result(assessment, "validated", validated, level=final)
     return assessment
-
-
-def _result(assessment: Assessment, kind: str, scores: dict[str, float | None], level: int) -> None:
-    result = ScoreResult.objects.create(
-        assessment=assessment,
-        kind=kind,
-        overall=50,
-        level=level,
-        card={},
-        definition_version="test",
-        scoring_version="test",
-        computed_at=timezone.now(),
-    )
-    dimensions = dict(
-        Dimension.objects.filter(questionnaire=assessment.questionnaire_id).values_list(
-            "code", "pk"
-        )
-    )
-    DimensionScore.objects.bulk_create(
-        DimensionScore(result=result, dimension_id=dimensions[code], score=score, level=0)
-        for code, score in scores.items()
-    )
 
 
 def scored_firm(
