@@ -20,6 +20,7 @@ revisions of the code (copy it into their checkout) for before/after figures.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import random
 import re
@@ -27,6 +28,8 @@ import statistics
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
@@ -143,18 +146,19 @@ def run_journey(port, definition, pages, sessions, timings: Timings, *, seed: in
     deadline = time.monotonic() + JOURNEY_SECONDS
     started = time.monotonic()
     before = timings.requests
-    threads = [
-        threading.Thread(
-            target=walk,
-            args=(Browser(port, session), definition, pages, number, deadline, timings),
-            kwargs={"rng": random.Random(seed * 10 + number)},
+    together(
+        functools.partial(
+            walk,
+            Browser(port, session),
+            definition,
+            pages,
+            number,
+            deadline,
+            timings,
+            rng=random.Random(seed * 10 + number),
         )
         for number, session in enumerate(sessions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    )
     if timings.failure:
         raise SystemExit(timings.failure)
     elapsed = time.monotonic() - started
@@ -220,12 +224,17 @@ def run_ceiling(port: int, path: str, sessions: list[str]) -> float:
             counts[number] += 1
 
     started = time.monotonic()
-    threads = [threading.Thread(target=load, args=(n,)) for n in range(len(sessions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    together(functools.partial(load, number) for number in range(len(sessions)))
     return sum(counts) / (time.monotonic() - started)
+
+
+def together(calls: Iterable[Callable[[], object]]) -> None:
+    """Run the calls at once, one thread each; re-raise the first one's exception (a
+    thread's SystemExit would otherwise only be printed)."""
+    calls = list(calls)
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        for future in [pool.submit(call) for call in calls]:
+            future.result()
 
 
 def percentile(values: list[float], share: float) -> float:
