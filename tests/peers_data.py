@@ -36,7 +36,7 @@ def assessed(
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started)
     scores = scores or {}
     own = overall if self_overall is None else self_overall
-    own_scores = {code: own for code in scores} if self_overall else scores
+    own_scores: dict[str, float | None] = {code: own for code in scores} if self_overall else scores
     make_score_result(assessment, "self", own_scores, overall=own)
     if status == "validated":
         make_score_result(assessment, "validated", scores, overall=overall)
