@@ -279,6 +279,12 @@ PEER_MIN_COUNT = env_int("PEER_MIN_COUNT", 10)
 PEER_INCLUDE_SUBMITTED = env_bool("PEER_INCLUDE_SUBMITTED", False)
 # After a sign-off the benchmarks are refreshed at most once in this many seconds.
 BENCHMARK_REFRESH_DEBOUNCE_SECONDS = env_int("BENCHMARK_REFRESH_DEBOUNCE_SECONDS", 60)
+# The local hour (TIME_ZONE) at which a worker queues the nightly full refresh.
+BENCHMARK_NIGHTLY_HOUR = env_int("BENCHMARK_NIGHTLY_HOUR", 2)
+if not 0 <= BENCHMARK_NIGHTLY_HOUR <= 23:
+    raise ImproperlyConfigured(
+        f"BENCHMARK_NIGHTLY_HOUR={BENCHMARK_NIGHTLY_HOUR} is not an hour (0-23)"
+    )
 # A submitted assessment without a decision after this many days is overdue (provider table).
 REVIEW_DUE_DAYS = env_int("REVIEW_DUE_DAYS", 14)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)

@@ -30,6 +30,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from diagnosis.models import PeriodicJobRun, WorkerHeartbeat
+from diagnosis.services.benchmarks import benchmark_refresh_task
 from diagnosis.tasks import background_task
 
 logger = logging.getLogger("diagnosis.worker")
@@ -55,15 +56,33 @@ def prune_task_results() -> None:
 
 @dataclass(frozen=True)
 class PeriodicJob:
+    """A task queued when due: first when a worker first sees the job, then every `every`,
+    or, with `at_hour_setting`, at the next hour of the local day (TIME_ZONE) that this
+    setting names — a nightly job runs at night whenever its last run was."""
+
     name: str
     every: timedelta
     task: Task
+    at_hour_setting: str | None = None
+
+    def next_due(self, now: datetime) -> datetime:
+        if self.at_hour_setting is None:
+            return now + self.every
+        hour = getattr(settings, self.at_hour_setting)
+        local = timezone.localtime(now)
+        due = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+        return due if due > local else due + timedelta(days=1)
 
 
 PERIODIC_JOBS = [
     PeriodicJob("prune-task-results", timedelta(days=1), prune_task_results),
-    # The nightly peer benchmark refresh (issue 13 item 2) is queued from here too:
-    # PeriodicJob("benchmark-refresh", timedelta(days=1), refresh_benchmarks).
+    # The nightly peer benchmark refresh, beside the debounced one after each sign-off.
+    PeriodicJob(
+        "benchmark-refresh",
+        timedelta(days=1),
+        benchmark_refresh_task,
+        at_hour_setting="BENCHMARK_NIGHTLY_HOUR",
+    ),
 ]
 
 
@@ -120,7 +139,7 @@ def queue_due_jobs() -> list[str]:
     for job in PERIODIC_JOBS:
         PeriodicJobRun.objects.get_or_create(name=job.name, defaults={"due_at": now})
         won = PeriodicJobRun.objects.filter(name=job.name, due_at__lte=now).update(
-            due_at=now + job.every, last_queued_at=now
+            due_at=job.next_due(now), last_queued_at=now
         )
         if won:
             job.task.enqueue()

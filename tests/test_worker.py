@@ -1,7 +1,8 @@
 """The worker's housekeeping (diagnosis/worker.py): tasks of dead workers queued again,
 periodic jobs queued by one worker, old results pruned."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, timedelta
 
 import pytest
 from django.tasks import TaskResultStatus
@@ -9,11 +10,18 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from diagnosis.models import PeriodicJobRun, WorkerHeartbeat
-from diagnosis.worker import beat, prune_task_results, queue_due_jobs, requeue_orphaned_tasks
+from diagnosis.worker import (
+    PERIODIC_JOBS,
+    beat,
+    prune_task_results,
+    queue_due_jobs,
+    requeue_orphaned_tasks,
+)
 from tests.worker_process import DATABASE_TASKS
 from tests.worker_tasks import fail_times
 
 PRUNE = "diagnosis.worker.prune_task_results"
+REFRESH = "diagnosis.services.benchmarks.benchmark_refresh_task"
 
 
 @pytest.fixture
@@ -72,14 +80,36 @@ def test_it_fails_a_task_whose_workers_died_at_every_attempt(database_tasks):
 
 
 def test_it_queues_a_periodic_job_once_until_it_is_due_again(database_tasks):
-    assert queue_due_jobs() == ["prune-task-results"]
+    assert queue_due_jobs() == ["prune-task-results", "benchmark-refresh"]
     assert queue_due_jobs() == []  # another worker a moment later
     assert DBTaskResult.objects.filter(task_path=PRUNE).count() == 1
+    assert DBTaskResult.objects.filter(task_path=REFRESH).count() == 1
 
-    PeriodicJobRun.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    PeriodicJobRun.objects.filter(name="prune-task-results").update(
+        due_at=timezone.now() - timedelta(seconds=1)
+    )
 
     assert queue_due_jobs() == ["prune-task-results"]
     assert DBTaskResult.objects.filter(task_path=PRUNE).count() == 2
+
+
+def test_the_benchmark_refresh_is_next_due_at_night_local_time(database_tasks, settings):
+    settings.BENCHMARK_NIGHTLY_HOUR = 2
+    job = next(job for job in PERIODIC_JOBS if job.name == "benchmark-refresh")
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    evening = datetime(2026, 12, 3, 21, 30, tzinfo=shanghai)
+    small_hours = datetime(2026, 12, 4, 1, 59, tzinfo=shanghai)
+    assert job.next_due(evening) == datetime(2026, 12, 4, 2, 0, tzinfo=shanghai)
+    assert job.next_due(small_hours) == datetime(2026, 12, 4, 2, 0, tzinfo=shanghai)
+    assert job.next_due(datetime(2026, 12, 4, 2, 0, tzinfo=shanghai)) == datetime(
+        2026, 12, 5, 2, 0, tzinfo=shanghai
+    )
+
+    queue_due_jobs()
+    run = PeriodicJobRun.objects.get(name="benchmark-refresh")
+    local = timezone.localtime(run.due_at)
+    assert (local.hour, local.minute) == (2, 0)
+    assert run.due_at - timezone.now() <= timedelta(days=1)
 
 
 def test_it_prunes_finished_results_past_the_retention(database_tasks, settings):
