@@ -1,4 +1,4 @@
-"""Both catalogues ship complete, and the compiled .mo files match the .po sources."""
+"""Both catalogues ship complete (plural forms too); the compiled .mo files match the sources."""
 
 import gettext
 import re
@@ -29,6 +29,54 @@ def entries(language: str) -> list[tuple[str, str, str]]:
         for flags, msgid, msgstr in ENTRY.findall(text + "\n")
         if unquote(msgid)
     ]
+
+
+# A plural entry: msgid, msgid_plural, then one msgstr[n] per plural form.
+PLURAL = re.compile(
+    r'(#,[^\n]*\n)?(?:#\|[^\n]*\n)*msgid ((?:"[^\n]*"\n)+)msgid_plural ((?:"[^\n]*"\n)+)'
+    r'((?:msgstr\[\d+\] (?:"[^\n]*"\n)+)+)',
+    re.MULTILINE,
+)
+FORMS = {"zh_Hans": 1, "en": 2}
+
+
+def plural_entries(language: str) -> list[tuple[str, str, str, list[str]]]:
+    """(flags, msgid, msgid_plural, [msgstr[0], msgstr[1], …]) of every plural entry."""
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    return [
+        (flags, unquote(msgid), unquote(plural), [unquote(form) for form in _forms(forms)])
+        for flags, msgid, plural, forms in PLURAL.findall(text + "\n")
+    ]
+
+
+def _forms(block: str) -> list[str]:
+    return re.split(r"^msgstr\[\d+\] ", block, flags=re.MULTILINE)[1:]
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "en"])
+def test_it_translates_every_plural_form(language):
+    found = plural_entries(language)
+    assert found, "no plural entries found: the pattern no longer matches the catalogue"
+    incomplete = [
+        msgid
+        for flags, msgid, _plural, forms in found
+        if "fuzzy" in flags or len(forms) != FORMS[language] or not all(forms)
+    ]
+    assert incomplete == []
+
+
+@pytest.mark.parametrize("language", ["zh_Hans", "en"])
+def test_its_compiled_plurals_match_the_sources(language):
+    with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    counts = {"zh_Hans": [1], "en": [1, 2]}[language]
+    stale = [
+        msgid
+        for _f, msgid, plural, forms in plural_entries(language)
+        for form, count in enumerate(counts)
+        if compiled.ngettext(msgid, plural, count) != forms[form]
+    ]
+    assert stale == []
 
 
 @pytest.mark.parametrize("language", ["zh_Hans", "en"])
