@@ -165,8 +165,12 @@ def measure(*, report_of: int | None) -> None:
     if peer_ms >= PEER_BLOCK_TARGET_MS:
         comment(f"peer_block_ms over the target of {PEER_BLOCK_TARGET_MS} ms")
 
-    if report_of is None:  # the city's: a signed-off one with a peer group
-        report_of = next(a.pk for a in chosen if peer_group(a.firm, a.questionnaire_id))
+    if report_of is None:  # the city's: a signed-off one whose result keeps its whole card
+        with_cards = signed.filter(
+            results__kind=ScoreResult.Kind.VALIDATED,
+            results__card__has_key="definition_code",
+        ).select_related("firm")
+        report_of = next(a.pk for a in with_cards[:50] if peer_group(a.firm, a.questionnaire_id))
     access = Access(False, False, False, False, True)
     report, with_peers = count_queries(
         lambda: build_report(Assessment.objects.get(pk=report_of), access)
