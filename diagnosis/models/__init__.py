@@ -7,6 +7,7 @@ from diagnosis.models.assessment import (
 )
 from diagnosis.models.audit import AuditEntry
 from diagnosis.models.benchmark import BenchmarkCell, BenchmarkRefresh
+from diagnosis.models.figures import ResultCell, ResultRefresh
 from diagnosis.models.organisation import Firm, Invitation, JoinRequest, Membership, User
 from diagnosis.models.programme import (
     DistrictOfficer,
@@ -57,6 +58,8 @@ __all__ = [
     "Question",
     "QuestionnaireVersion",
     "ReportPdf",
+    "ResultCell",
+    "ResultRefresh",
     "ReviewComment",
     "ScoreResult",
     "User",

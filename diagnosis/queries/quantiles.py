@@ -71,6 +71,32 @@ def quartiles_of(ordered: Sequence[float]) -> Quartiles:
     return Quartiles(len(ordered), *(percentile_cont(ordered, f) for f in FRACTIONS.values()))
 
 
+def quartiles_of_counts(counts: Sequence[tuple[float, int]]) -> Quartiles:
+    """The quartiles of the values that `counts` holds as (value, how many) in ascending
+    order of value: what percentile_cont gives on the values written out one by one."""
+    total = sum(number for _value, number in counts)
+    if not total:
+        return Quartiles(0, None, None, None)
+    return Quartiles(total, *(_at_fraction(counts, total, f) for f in FRACTIONS.values()))
+
+
+def _at_fraction(counts: Sequence[tuple[float, int]], total: int, fraction: float) -> float:
+    position = fraction * (total - 1)
+    lower, upper = math.floor(position), math.ceil(position)
+    low, high = _at_rank(counts, lower), _at_rank(counts, upper)
+    return low if upper == lower else low + (high - low) * (position - lower)
+
+
+def _at_rank(counts: Sequence[tuple[float, int]], rank: int) -> float:
+    """The value at 0-based `rank` among the values written out in order."""
+    seen = 0
+    for value, number in counts:
+        seen += number
+        if rank < seen:
+            return value
+    raise IndexError(rank)
+
+
 type Key = tuple[Any, ...]
 
 

@@ -4,33 +4,30 @@ dimensions per district, division or size class, and the change between a firm's
 and current assessment.
 
 A firm's result is its latest submitted assessment's score card: validated if signed off,
-else self-assessed; the previous assessment's likewise. Both are read by joins and an
-anti-join (no subquery per firm). Six statements whatever the number of firms (quartiles:
-queries/quantiles.py). Every figure carries the number of firms it covers;
-`minimum` (settings.PEER_MIN_COUNT for anyone outside the programme office) turns a figure
-covering fewer firms into None, the same as no figure at all.
+else self-assessed; the previous assessment's likewise (`current_results`). The figures are
+read from the pre-aggregated result cells (models/figures.py, refreshed by
+services/result_figures.py): each statement sums the cells of one measure over a segment,
+grouped by dimension and value, and the quartiles are read off those counts exactly as
+percentile_cont would compute them from the scores. A fixed number of statements, whose cost
+depends on the number of distinct values, not of firms. Every figure carries the number of
+firms it covers; `minimum` (settings.PEER_MIN_COUNT for anyone outside the programme office)
+turns a figure covering fewer firms into None, the same as no figure at all.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    Expression,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 
-from diagnosis.models import Assessment, DimensionScore, ScoreResult
+from diagnosis.models import Assessment, ResultCell, ResultRefresh, ScoreResult
 from diagnosis.queries.directory import DimensionColumn, dimension_columns
 from diagnosis.queries.population import PopulationFilters
-from diagnosis.queries.quantiles import Quartiles, grouped_quartiles
+from diagnosis.queries.quantiles import Quartiles, quartiles_of_counts
+
+Level = ResultCell.Level
+Measure = ResultCell.Measure
 
 LEVELS = range(0, 6)
 WEAKEST = 3  # dimensions named per segment
@@ -38,7 +35,7 @@ WEAKEST = 3  # dimensions named per segment
 BREAKDOWN_FIELDS = {"district": "district", "division": "industry", "size": "size_class"}
 
 
-def _kind_of(assessment: str) -> Case:
+def kind_of(assessment: str) -> Case:
     """The kind of result to read of the assessment reached through `assessment`: validated
     if it was signed off (sign-off stores that result in the same transaction), else
     self-assessed. A condition on the row, so that results are read by joins."""
@@ -60,25 +57,11 @@ def current_results(districts: Iterable[str] | None) -> QuerySet[ScoreResult]:
         submitted_at__isnull=False,
     )
     results = ScoreResult.objects.filter(
-        ~Exists(later), assessment__submitted_at__isnull=False, kind=_kind_of("assessment")
+        ~Exists(later), assessment__submitted_at__isnull=False, kind=kind_of("assessment")
     )
     if districts is not None:
         results = results.filter(assessment__firm__district__in=sorted(districts))
     return results
-
-
-def segment_condition(segment: PopulationFilters, firm: str) -> Q | None:
-    """The segment as a condition on the firm reached through `firm`;
-    None when the segment is everything."""
-    prefix = f"{firm}__" if firm else ""
-    conditions = Q()
-    if segment.districts:
-        conditions &= Q(**{f"{prefix}district__in": segment.districts})
-    if segment.industries:
-        conditions &= Q(**{f"{prefix}industry__in": segment.industries})
-    if segment.size_classes:
-        conditions &= Q(**{f"{prefix}size_class__in": segment.size_classes})
-    return conditions or None
 
 
 def _shown(count: int, minimum: int) -> bool:
@@ -98,25 +81,6 @@ class LevelDistribution:
         return {level: n / total for level, n in counts.items()} if counts and total else None
 
 
-def level_distribution(
-    results: QuerySet[ScoreResult], segment: Q | None, minimum: int
-) -> LevelDistribution:
-    rows = (
-        results.order_by()
-        .values("level")
-        .annotate(reference=Count("pk"), segment=Count("pk", filter=segment))
-    )
-    reference = dict.fromkeys(LEVELS, 0)
-    in_segment = dict.fromkeys(LEVELS, 0)
-    for row in rows:
-        reference[row["level"]] = row["reference"]
-        in_segment[row["level"]] = row["segment"]
-    return LevelDistribution(
-        reference=reference if _shown(sum(reference.values()), minimum) else None,
-        segment=in_segment if _shown(sum(in_segment.values()), minimum) else None,
-    )
-
-
 @dataclass
 class DimensionFigures:
     dimension: DimensionColumn
@@ -124,17 +88,6 @@ class DimensionFigures:
     segment: Quartiles | None = None
     change_reference: Quartiles | None = None
     change_segment: Quartiles | None = None
-
-
-def _by_dimension(
-    scores: QuerySet[DimensionScore], value: Expression | F, segment: Q | None, minimum: int
-) -> dict[str, tuple[Quartiles | None, Quartiles | None]]:
-    subsets = {"reference": None, "segment": segment}
-    found = grouped_quartiles(scores, ["dimension__code"], value, subsets)
-    return {
-        key[0]: (figures["reference"].at_least(minimum), figures["segment"].at_least(minimum))
-        for key, figures in found.items()
-    }
 
 
 @dataclass
@@ -161,48 +114,101 @@ class Results:
     weakest: list[WeakestRow]
     change_reference: LevelChange | None
     change_segment: LevelChange | None
+    computed_at: datetime | None  # of the cells; None: never computed yet
+
+
+# The cells' fields of each part of a segment, and the level that keeps only that part.
+FIELDS = {"districts": "district", "industries": "industry", "size_classes": "size_class"}
+LEVEL_OF = {"district": Level.DISTRICT, "industry": Level.INDUSTRY, "size_class": Level.SIZE}
+
+type Conditions = dict[str, tuple[Any, ...]]
+
+
+def _conditions(districts: Iterable[str] | None, segment: PopulationFilters | None) -> Conditions:
+    """The reference set (`districts`; None: the city), narrowed to `segment` if given, as
+    {cell field: allowed values}."""
+    conditions: Conditions = {}
+    if districts is not None:
+        conditions["district"] = tuple(sorted(districts))
+    for attribute, name in FIELDS.items():
+        values = getattr(segment, attribute) if segment else ()
+        if values:
+            conditions[name] = tuple(values)
+    return conditions
+
+
+def _cells(measure: str, conditions: Conditions, group: str | None = None) -> QuerySet[Any]:
+    """The cells of `measure` that add up to the segment of `conditions`: those of the
+    level that keeps exactly the fields it names (and `group`), else the base cells."""
+    needed = set(conditions) | ({group} if group else set())
+    if not needed:
+        level = Level.ALL
+    elif len(needed) == 1:
+        level = LEVEL_OF[next(iter(needed))]
+    else:
+        level = Level.BASE
+    filters = {f"{name}__in": values for name, values in conditions.items()}
+    return ResultCell.objects.filter(level=level, measure=measure, **filters)
+
+
+def _histograms(
+    measure: str, conditions: Conditions, group: str | None = None
+) -> dict[tuple[Any, str], list[tuple[int, int]]]:
+    """{(group value or None, dimension): [(value, firms), …] by value}: one statement."""
+    keys = ([group] if group else []) + ["dimension", "value"]
+    rows = (
+        _cells(measure, conditions, group)
+        .values_list(*keys)
+        .annotate(total=Sum("firms"))
+        .order_by(*keys)
+    )
+    found: dict[tuple[Any, str], list[tuple[int, int]]] = {}
+    for row in rows:
+        key = (row[0] if group else None, row[-3])
+        found.setdefault(key, []).append((row[-2], row[-1]))
+    return found
+
+
+def _quartiles(measure: str, conditions: Conditions, minimum: int) -> dict[str, Quartiles | None]:
+    return {
+        code: quartiles_of_counts([(value / 10, firms) for value, firms in counts]).at_least(
+            minimum
+        )
+        for (_group, code), counts in _histograms(measure, conditions).items()
+    }
+
+
+def _counts(measure: str, conditions: Conditions) -> dict[int, int]:
+    return {value: firms for value, firms in _histograms(measure, conditions).get((None, ""), [])}
+
+
+def _levels(conditions: Conditions, minimum: int) -> dict[int, int] | None:
+    counts = dict.fromkeys(LEVELS, 0) | _counts(Measure.LEVEL, conditions)
+    return counts if _shown(sum(counts.values()), minimum) else None
+
+
+def _level_change(conditions: Conditions, minimum: int) -> LevelChange | None:
+    counts = _counts(Measure.MOVED, conditions)
+    change = LevelChange(sum(counts.values()), counts.get(1, 0))
+    return change if _shown(change.firms, minimum) else None
 
 
 def _weakest(
-    scores: QuerySet[DimensionScore],
-    by: str,
-    columns: dict[str, DimensionColumn],
-    minimum: int,
+    conditions: Conditions, by: str, columns: dict[str, DimensionColumn], minimum: int
 ) -> list[WeakestRow]:
-    group = f"result__assessment__firm__{BREAKDOWN_FIELDS[by]}"
-    found = grouped_quartiles(scores, [group, "dimension__code"], F("score"), {"all": None})
+    group = BREAKDOWN_FIELDS[by]
     rows: dict[str, WeakestRow] = {}
-    for (key, code), figures in found.items():
+    for (key, code), counts in _histograms(Measure.SCORE, conditions, group).items():
         row = rows.setdefault(str(key), WeakestRow(key=str(key), firms=0))
-        quartiles = figures["all"].at_least(minimum)
-        if quartiles is not None and quartiles.median is not None and code in columns:
-            row.weakest.append((columns[code], quartiles.median))
-        row.firms = max(row.firms, figures["all"].count)
+        quartiles = quartiles_of_counts([(value / 10, firms) for value, firms in counts])
+        shown = quartiles.at_least(minimum)
+        if shown is not None and shown.median is not None and code in columns:
+            row.weakest.append((columns[code], shown.median))
+        row.firms = max(row.firms, quartiles.count)
     for row in rows.values():
         row.weakest = sorted(row.weakest, key=lambda item: (item[1], item[0].code))[:WEAKEST]
     # A segment with too few firms is left out, as one with none is.
     return [row for row in rows.values() if _shown(row.firms or 0, minimum) and row.weakest]
-
-
-def _level_change(
-    results: QuerySet[ScoreResult], segment: Q | None, minimum: int
-) -> tuple[LevelChange | None, LevelChange | None]:
-    pairs = results.filter(
-        assessment__previous__results__kind=_kind_of("assessment__previous")
-    ).annotate(previous_level=F("assessment__previous__results__level"))
-    up = Q(level__gt=F("previous_level"))
-    figures = pairs.aggregate(
-        firms=Count("pk"),
-        moved_up=Count("pk", filter=up),
-        segment_firms=Count("pk", filter=segment),
-        segment_moved_up=Count("pk", filter=up & segment if segment else up),
-    )
-    reference = LevelChange(figures["firms"], figures["moved_up"])
-    in_segment = LevelChange(figures["segment_firms"], figures["segment_moved_up"])
-    return (
-        reference if _shown(reference.firms, minimum) else None,
-        in_segment if _shown(in_segment.firms, minimum) else None,
-    )
 
 
 def programme_results(
@@ -210,35 +216,33 @@ def programme_results(
 ) -> Results:
     """The results of the firms of `districts` (None: the city), the reference set, and of
     its `segment`; the weakest dimensions per `by` (a BREAKDOWN_FIELDS key) within the
-    segment."""
-    results = current_results(districts)
-    in_segment = segment_condition(segment, "assessment__firm")
-    scores = DimensionScore.objects.filter(result__in=results)
-    score_segment = segment_condition(segment, "result__assessment__firm")
+    segment. From the last refresh of the result cells."""
+    reference = _conditions(districts, None)
+    narrowed = _conditions(districts, segment)
+    same = narrowed == reference  # no segment chosen: its figures are the reference's
     columns = {column.code: column for column in dimension_columns()}
-    quartiles = _by_dimension(scores, F("score"), score_segment, minimum)
-    # One filter() call: the previous result and its score of the same dimension (by code:
-    # the previous assessment may be of an older questionnaire version) are one join chain.
-    previous = "result__assessment__previous__results"
-    pairs = scores.filter(
-        **{
-            f"{previous}__kind": _kind_of("result__assessment__previous"),
-            f"{previous}__dimension_scores__dimension__code": F("dimension__code"),
-        }
-    ).annotate(previous_score=F(f"{previous}__dimension_scores__score"))
-    changes = _by_dimension(pairs, F("score") - F("previous_score"), score_segment, minimum)
-    dimensions = []
-    for code, column in columns.items():  # every dimension, with figures or without
-        figures = DimensionFigures(dimension=column)
-        figures.reference, figures.segment = quartiles.get(code, (None, None))
-        figures.change_reference, figures.change_segment = changes.get(code, (None, None))
-        dimensions.append(figures)
-    segment_scores = scores.filter(score_segment) if score_segment else scores
-    change_reference, change_segment = _level_change(results, in_segment, minimum)
+    scores = _quartiles(Measure.SCORE, reference, minimum)
+    changes = _quartiles(Measure.CHANGE, reference, minimum)
+    segment_scores = scores if same else _quartiles(Measure.SCORE, narrowed, minimum)
+    segment_changes = changes if same else _quartiles(Measure.CHANGE, narrowed, minimum)
+    dimensions = [  # every dimension, with figures or without
+        DimensionFigures(
+            dimension=column,
+            reference=scores.get(code),
+            segment=segment_scores.get(code),
+            change_reference=changes.get(code),
+            change_segment=segment_changes.get(code),
+        )
+        for code, column in columns.items()
+    ]
+    levels = _levels(reference, minimum)
+    change = _level_change(reference, minimum)
+    refresh = ResultRefresh.objects.filter(pk=1).values_list("computed_at", flat=True).first()
     return Results(
-        levels=level_distribution(results, in_segment, minimum),
+        levels=LevelDistribution(levels, levels if same else _levels(narrowed, minimum)),
         dimensions=dimensions,
-        weakest=_weakest(segment_scores, by, columns, minimum),
-        change_reference=change_reference,
-        change_segment=change_segment,
+        weakest=_weakest(narrowed, by, columns, minimum),
+        change_reference=change,
+        change_segment=change if same else _level_change(narrowed, minimum),
+        computed_at=refresh,
     )

@@ -20,6 +20,7 @@ from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.evidence import evidence_bytes_used, stored_size
 from diagnosis.queries.questionnaires import row_ids
 from diagnosis.services.audit import audit_log
+from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.evidence import evidence_files_delete, evidence_files_delete_on_commit
 from diagnosis.services.notifications import notify_submitted
 from diagnosis.services.questionnaires import current_questionnaire
@@ -444,4 +445,5 @@ def assessment_submit(*, assessment: Assessment, user: User) -> Assessment:
         data={"status": {"before": locked.status, "after": assessment.status}},
     )
     transaction.on_commit(lambda: notify_submitted(assessment.pk))
+    benchmark_refresh_after_commit()  # the programme's result figures count submissions
     return assessment

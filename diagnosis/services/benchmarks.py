@@ -42,6 +42,7 @@ from diagnosis.models import (
 )
 from diagnosis.models.benchmark import OVERALL, PERCENTILE_STEPS
 from diagnosis.queries.quantiles import percentile_cont
+from diagnosis.services.result_figures import refresh_result_figures
 
 logger = logging.getLogger("diagnosis.benchmarks")
 
@@ -297,8 +298,10 @@ def _at(ordered: Sequence[float], fraction: float) -> float:
 
 @task
 def benchmark_refresh_task() -> int:
-    """Refresh the benchmarks (idempotent: it recomputes everything from the stored scores);
-    raises when the refresh failed, so the backend records the failure."""
+    """Refresh the benchmarks and the programme's result figures (idempotent: both are
+    recomputed from the stored scores); raises when the benchmark refresh failed, so the
+    backend records the failure (a failed figures refresh is logged and recorded)."""
+    refresh_result_figures()
     outcome = refresh_benchmarks()
     if not outcome.succeeded:
         raise BenchmarkRefreshFailed(outcome.error)

@@ -5,6 +5,7 @@ page breaks the Content-Security-Policy, and the charts have an accessible name.
 import pytest
 from playwright.sync_api import expect
 
+from diagnosis.services.result_figures import refresh_result_figures
 from tests.browser.conftest import OpenPage, console_errors
 from tests.factories import make_district_officer, make_firm, make_population_firm
 from tests.results_data import scored
@@ -41,6 +42,7 @@ def test_it_shows_an_officer_the_results_of_their_districts(
     for score in (30, 50, 70):
         scored(make_firm(district="minhang"), questionnaire, {"STR": score, "TAL": score})
     scored(make_firm(district="pudong"), questionnaire, {"STR": 99})
+    assert refresh_result_figures()
     officer = make_district_officer("minhang")
     page = open_page(officer)
     errors = console_errors(page)

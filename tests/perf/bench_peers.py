@@ -70,6 +70,9 @@ class existing_site:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)  # pages render
         comment(f"database {self.url}")
 
     def __exit__(self, *exc: object) -> None:

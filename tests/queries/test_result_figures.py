@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.db.models import F, Q
 
-from diagnosis.models import DimensionScore
+from diagnosis.models import DimensionScore, ResultRefresh
 from diagnosis.queries import quantiles
 from diagnosis.queries.population import PopulationFilters
 from diagnosis.queries.results import programme_results
+from diagnosis.services.result_figures import refresh_result_figures
 from tests.factories import make_firm
 from tests.results_data import scored, scored_firm
 
@@ -38,6 +39,8 @@ def city(questionnaire):
 
 
 def figures(by: str = "district", minimum: int = 0, **segment):
+    """The figures of the data as it is now (the cells refreshed first)."""
+    assert refresh_result_figures()
     return programme_results(None, PopulationFilters(**segment), by=by, minimum=minimum)
 
 
@@ -168,3 +171,63 @@ def test_it_computes_the_same_quartiles_in_the_database_as_in_python(questionnai
                     assert getattr(got, statistic) == pytest.approx(
                         getattr(wanted, statistic), rel=1e-12
                     ), (path.__name__, code, name, statistic)
+
+
+@pytest.mark.parametrize(
+    "segment",
+    [
+        {},  # the city's cells
+        {"districts": ("minhang",)},  # a district's
+        {"size_classes": ("small", "medium")},  # size classes'
+        {"districts": ("minhang",), "industries": (34, 36)},  # summed from the base cells
+    ],
+)
+def test_the_cells_give_the_quartiles_of_the_scores_written_out(questionnaire, segment):
+    rng = random.Random(7)
+    for _ in range(60):
+        scored_firm(
+            questionnaire,
+            {"STR": round(rng.uniform(0, 100), 1), "TAL": rng.choice([None, 55.5, 70.1])},
+            district=rng.choice(["minhang", "jiading"]),
+            industry=rng.choice([34, 35, 36]),
+            employees=rng.choice([15, 150, 600]),
+        )
+    wanted: dict[str, list[float]] = {}
+    fields = {"districts": "district", "industries": "industry", "size_classes": "size_class"}
+    for code, score, *firm in DimensionScore.objects.filter(score__isnull=False).values_list(
+        "dimension__code",
+        "score",
+        "result__assessment__firm__district",
+        "result__assessment__firm__industry",
+        "result__assessment__firm__size_class",
+    ):
+        profile = dict(zip(fields.values(), firm, strict=True))
+        assert score is not None
+        if all(profile[fields[name]] in values for name, values in segment.items()):
+            wanted.setdefault(code, []).append(score)
+    results = figures(**segment)
+    for code, scores in wanted.items():
+        expected = quantiles.quartiles_of(sorted(scores))
+        got = dimension(results, code).segment
+        assert got is not None and got.count == expected.count, code
+        for statistic in ("q1", "median", "q3"):
+            assert getattr(got, statistic) == pytest.approx(getattr(expected, statistic)), code
+
+
+def test_the_figures_are_those_of_the_last_refresh_which_a_failure_keeps(city, monkeypatch):
+    before = figures()
+    assert before.computed_at is not None
+    scored_firm(city, {"STR": 100}, district="minhang", level=5)
+    stale = programme_results(None, PopulationFilters(), by="district", minimum=0)
+    assert dimension(stale, "STR").reference.count == 9  # not refreshed yet
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("diagnosis.services.result_figures._insert_rollup", broken)
+    assert refresh_result_figures() is False
+    kept = programme_results(None, PopulationFilters(), by="district", minimum=0)
+    assert dimension(kept, "STR").reference.count == 9
+    assert ResultRefresh.objects.get().error == "RuntimeError('disk full')"
+    monkeypatch.undo()
+    assert dimension(figures(), "STR").reference.count == 10

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from diagnosis.management.city import generate_city
+from diagnosis.services.result_figures import refresh_result_figures
 
 
 class Command(BaseCommand):
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
+        figures = time.perf_counter()
+        refresh_result_figures()
+        self.stdout.write(f"  result figures refreshed in {time.perf_counter() - figures:.1f} s")
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"City in the database: {city.firms} firms, {city.population} population entries, "

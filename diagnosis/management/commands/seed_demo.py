@@ -28,6 +28,7 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
+from diagnosis.services.result_figures import refresh_result_figures
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo accounts only
 DEMO_FIRM_CODE = "91310115MA1K4ABC2" + credit_code_check_character("91310115MA1K4ABC2")
@@ -96,6 +97,7 @@ class Command(BaseCommand):
             )
         if not PopulationFirm.objects.exists():
             seed_population(admin=admin, consultant=users["consultant@demo.example"])
+        refresh_result_figures()  # the results page shows the seeded city at once
         self._print_logins()
 
     def _history(self, firm: Firm, users: dict[str, User]) -> None:
