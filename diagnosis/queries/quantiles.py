@@ -22,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Q,
     QuerySet,
 )
@@ -42,6 +43,26 @@ class PercentileCont(Aggregate):
         if not 0 <= fraction <= 1:
             raise ValueError("fraction must be between 0 and 1")
         super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+class SecondsBetween(Func):
+    """Seconds from one datetime column to another, as a float, on either database."""
+
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(start), F(end))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self._between(compiler, "EXTRACT(EPOCH FROM ({end} - {start}))::float8")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self._between(compiler, "((julianday({end}) - julianday({start})) * 86400.0)")
+
+    def _between(self, compiler: Any, template: str) -> tuple[str, list[Any]]:
+        start, end = (compiler.compile(expression) for expression in self.get_source_expressions())
+        sql = template.format(start=start[0], end=end[0])
+        return sql, [*start[1], *end[1]]
 
 
 @dataclass(frozen=True)
