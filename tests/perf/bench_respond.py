@@ -152,20 +152,23 @@ def measure_autosave_time(client, assessment, dimension) -> None:
     url = reverse("answer_autosave", args=[assessment.pk, question.code])
     values = _two_values(question)
     revision_field = re.compile(rf'name="q-{re.escape(question.code)}-rev" value="(\d+)"'.encode())
-    response = client.get(reverse("section", args=[assessment.pk, dimension.code]))
-    carried = {"revision": revision_field.search(response.content).group(1).decode(), "n": 0}
+    page = client.get(reverse("section", args=[assessment.pk, dimension.code])).content
+    shown = revision_field.search(page)
+    assert shown is not None, "the section page shows no revision"
+    carried = [shown.group(1).decode()]  # the revision the last response showed
+    saves = [0]
 
     def autosave() -> None:
-        carried["n"] += 1
+        saves[0] += 1
         data = {
-            f"q-{question.code}-value": values[carried["n"] % 2],
-            f"q-{question.code}-rev": carried["revision"],
+            f"q-{question.code}-value": values[saves[0] % 2],
+            f"q-{question.code}-rev": carried[0],
         }
         response = client.post(url, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200, response.content.decode()[:2000]
         found = revision_field.search(response.content)
-        assert found is not None and found.group(1).decode() != carried["revision"]
-        carried["revision"] = found.group(1).decode()
+        assert found is not None and found.group(1).decode() != carried[0]
+        carried[0] = found.group(1).decode()
 
     emit("autosave_ms", median_ms(autosave, runs=200, warmup=5, limit_s=4), "ms", decimals=2)
 
