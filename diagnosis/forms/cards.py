@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import time_format
@@ -91,6 +92,63 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
     return parts
 
 
+# (id(question), field name) → (question, the input's attributes after its name and value).
+_WIDGET_ATTRIBUTES: dict[tuple[int, str], tuple[QuestionSpec, str]] = {}
+
+
+def widget_html(bound: forms.BoundField, question: QuestionSpec) -> str:
+    """The field's input as Django renders it, written directly for the number input, text
+    area and check box of an answer without errors; any other case goes through Django."""
+    widget = bound.field.widget
+    writer = _WRITERS.get(type(widget))
+    value = bound.value()
+    if writer is None or bound.errors or bound.field.disabled or not _plain(widget, value):
+        return str(bound)
+    key = (id(question), bound.name)
+    cached = _WIDGET_ATTRIBUTES.get(key)
+    if cached is None:  # the attributes come from the question (limits), never the answer
+        cached = (question, _attributes({**widget.attrs, "id": bound.auto_id}))
+        _WIDGET_ATTRIBUTES[key] = cached
+    shown = None if value is None or value == "" or isinstance(value, bool) else str(value)
+    return writer(escape(bound.html_name), shown, value is True, cached[1])
+
+
+def _attributes(attributes: dict[str, object]) -> str:
+    """HTML attributes in order, as django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        for name, value in attributes.items()
+        if value is not False
+    )
+
+
+def _plain(widget: forms.Widget, value: object) -> bool:
+    """Whether the value is one this module writes as Django would (else Django does)."""
+    if isinstance(widget, forms.CheckboxInput):
+        return value is None or isinstance(value, bool)
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
+
+
+def _number_input(name: str, shown: str | None, _checked: bool, attributes: str) -> str:
+    value = "" if shown is None else f' value="{escape(shown)}"'
+    return f'<input type="number" name="{name}"{value}{attributes}>'
+
+
+def _textarea(name: str, shown: str | None, _checked: bool, attributes: str) -> str:
+    return f'<textarea name="{name}"{attributes}>\n{escape(shown or "")}</textarea>'
+
+
+def _checkbox(name: str, _shown: str | None, checked: bool, attributes: str) -> str:
+    return f'<input type="checkbox" name="{name}"{attributes}{" checked" if checked else ""}>'
+
+
+_WRITERS = {
+    forms.NumberInput: _number_input,
+    forms.Textarea: _textarea,
+    forms.CheckboxInput: _checkbox,
+}
+
+
 def _errors(errors: object, attributes: str) -> str:
     return "".join(f"<div {attributes}>{escape(str(error))}</div>" for error in errors)  # type: ignore[attr-defined]
 
@@ -148,7 +206,7 @@ def question_card_html(
         width = " w-auto" if spec.type is QuestionType.KPI else ""
         html.append(
             f'\n      {parts.value_label}\n      <div class="input-group mb-2{width}">\n'
-            f"        {value}\n        {parts.unit}\n      </div>\n"
+            f"        {widget_html(value, spec)}\n        {parts.unit}\n      </div>\n"
         )
     else:
         html.append(options_html(spec, value.value(), language=language, writable=writable))
@@ -156,8 +214,9 @@ def question_card_html(
     if "na" in form.fields:
         na = form["na"]
         html.append(
-            f'\n      <div class="form-check mb-2">\n        {na} <label class="form-check-label" '
-            f'for="{escape(na.id_for_label)}">{parts.na_label}</label>\n      </div>\n'
+            f'\n      <div class="form-check mb-2">\n        {widget_html(na, spec)} '
+            f'<label class="form-check-label" for="{escape(na.id_for_label)}">'
+            f"{parts.na_label}</label>\n      </div>\n"
         )
     html.append(_note_and_evidence(item, assessment, parts, writable=writable))
     revision = answer.revision if answer is not None else 0
