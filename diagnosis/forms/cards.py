@@ -357,3 +357,54 @@ def progress_html(
         )
     html.append("\n</div>\n")
     return mark_safe("".join(html))  # noqa: S308 - every inserted value is escaped above
+
+
+def goal_card_html(
+    goal_form: forms.Form,
+    dimension: DimensionSpec,
+    assessment: Assessment,
+    *,
+    writable: bool,
+    saved: bool = False,
+) -> SafeString:
+    """The dimension's ambition: target level and relevance, autosaved on change."""
+    code = escape(dimension.code)
+    behaviour = ""
+    if writable:
+        url = escape(reverse("goal_autosave", args=[assessment.pk, dimension.code]))
+        names = ",".join(escape(field.html_name) for field in goal_form)
+        behaviour = (
+            f'hx-post="{url}" hx-trigger="change" hx-target="this" hx-swap="outerHTML" '
+            f'hx-params="{names}"'
+        )
+    status = f'<span class="text-success">✓ {escape(_("Saved"))}</span>' if saved else ""
+    html = [
+        f'\n<div id="goal-{code}" class="card mb-3 border-primary-subtle bg-primary-subtle"\n'
+        f"  {behaviour}>\n"
+        f'  <div class="card-body">\n    <div class="d-flex justify-content-between">\n'
+        f'      <h2 class="h6">{escape(_("Your ambition for this dimension"))}</h2>\n'
+        f'      <span class="answer-status small" role="status" data-error-text="'
+        f'{escape(_("Not saved: check your connection and change it again."))}">{status}'
+        f'<span class="saving text-muted">{escape(_("Saving…"))}</span></span>\n'
+        f'    </div>\n    <div class="row">\n'
+    ]
+    disabled = "" if writable else " disabled"
+    for field in goal_form:
+        current = "" if field.value() is None else str(field.value())
+        options = "".join(
+            f'<option value="{escape(str(value))}"'
+            f"{' selected' if str(value) == current else ''}>{escape(str(label))}</option>"
+            for value, label in field.field.choices  # type: ignore[attr-defined]
+        )
+        label_for = escape(field.id_for_label)
+        html.append(
+            f'      <div class="col-md-6">\n'
+            f'        <label class="form-label" for="{label_for}">{escape(str(field.label))}'
+            f"</label>\n"
+            f'        <select name="{escape(field.html_name)}" id="{label_for}" '
+            f'class="form-select{" is-invalid" if field.errors else ""}"{disabled}>\n'
+            f"          {options}\n        </select>\n"
+            f"        {_errors(field.errors, 'class="invalid-feedback"')}\n      </div>\n"
+        )
+    html.append("    </div>\n  </div>\n</div>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every inserted value is escaped above
