@@ -32,6 +32,8 @@ class AssessmentState:
     definition: Definition
     answers: dict[str, Answer]
     inputs: dict[str, AnswerInput] = field(init=False)
+    # Each dimension's progress, computed once: the sidebar and the overall count share it.
+    _progress: dict[str, Progress] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
@@ -50,6 +52,7 @@ class AssessmentState:
         """Use a just-saved answer in place of the loaded one."""
         self.answers[code] = answer
         self.inputs[code] = answer_input(answer)
+        self._progress.clear()
 
     def visible(self, question: QuestionSpec) -> bool:
         return is_visible(self.definition, question.code, self.inputs)
@@ -58,8 +61,12 @@ class AssessmentState:
         return is_answered(question, self.inputs.get(question.code))
 
     def dimension_progress(self, code: str) -> Progress:
-        questions = [q for q in self.definition.dimension(code).questions if self.visible(q)]
-        return Progress(sum(self.answered(q) for q in questions), len(questions))
+        progress = self._progress.get(code)
+        if progress is None:
+            questions = [q for q in self.definition.dimension(code).questions if self.visible(q)]
+            progress = Progress(sum(self.answered(q) for q in questions), len(questions))
+            self._progress[code] = progress
+        return progress
 
     def progress_by_dimension(self) -> list[tuple]:
         """(dimension, progress) for every dimension, in order."""
