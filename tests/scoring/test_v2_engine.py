@@ -176,7 +176,7 @@ def test_it_names_an_unmet_requires_condition_as_what_holds_the_level():
 
 
 def test_it_checks_each_branch_of_an_any_requirement():
-    weak = {"STR_01": 1, "DAT_01": ["erp", "scada"]}
+    weak: dict[str, Any] = {"STR_01": 1, "DAT_01": ["erp", "scada"]}
     held = card(FOOD, **weak)
     assert [(limit.kind, limit.code) for limit in held.limiting if limit.kind == "requires"] == [
         ("requires", "STR-01/DAT-01")
@@ -187,7 +187,7 @@ def test_it_checks_each_branch_of_an_any_requirement():
 
 def test_it_applies_a_gate_only_to_the_firms_its_applies_when_names():
     # Level 2 gates DAT ≥ 30 for divisions 25, 26 only; DAT here scores 0.
-    low_data = {"DAT_01": ["mes"], "DAT_02": 0}
+    low_data: dict[str, Any] = {"DAT_01": ["mes"], "DAT_02": 0}
     data = v2_data()
     data["levels"][1]["requires"] = [{"question": "STR-01", "min": 2}]
     definition = definition_of(data)
