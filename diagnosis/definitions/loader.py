@@ -21,8 +21,9 @@ This module holds the public API and the top of the file; the parts live beside 
 from pathlib import Path
 
 from diagnosis.definitions.errors import DefinitionError, Problems
+from diagnosis.definitions.frameworks import UNCHECKED, Frameworks, frameworks_beside
 from diagnosis.definitions.questions import read_dimensions
-from diagnosis.definitions.references import Context, check_dependencies
+from diagnosis.definitions.references import Context, check_computed_inputs, check_dependencies
 from diagnosis.definitions.rules import read_consistency_rules, read_levels, read_recommendations
 from diagnosis.definitions.values import NO_TEXT, SLUG, Node, read_positive_integer, read_text
 from diagnosis.definitions.yaml_source import definition_checksum, read_definition_data
@@ -30,7 +31,9 @@ from diagnosis.scoring.definition import Definition
 
 __all__ = [
     "BUNDLED_DIR",
+    "UNCHECKED",
     "DefinitionError",
+    "Frameworks",
     "definition_checksum",
     "load_definition",
     "parse_definition",
@@ -41,17 +44,22 @@ BUNDLED_DIR = Path(__file__).resolve().parent
 
 
 def load_definition(path: str | Path) -> Definition:
-    """Return the definition in the YAML file at path; raises DefinitionError if it is invalid."""
+    """Return the definition in the YAML file at path, its ``covers`` codes checked against
+    the frameworks.yaml beside it; raises DefinitionError if either is invalid."""
     path = Path(path)
-    return parse_definition(read_definition_data(path), source=path.name)
+    data = read_definition_data(path)
+    return parse_definition(data, source=path.name, frameworks=frameworks_beside(path))
 
 
-def parse_definition(data: object, source: str) -> Definition:
+def parse_definition(data: object, source: str, frameworks: Frameworks | None = None) -> Definition:
     """Return the Definition described by data (a file's mapping or its JSON snapshot).
 
-    Raises DefinitionError listing every problem found, each prefixed with source.
+    ``frameworks`` lists the codes that ``covers``, ``scenario`` and ``cmmm`` may name;
+    without it any such key is a problem (``UNCHECKED`` accepts every code: for a snapshot
+    validated when it was loaded). Raises DefinitionError listing every problem found, each
+    prefixed with source.
     """
-    context = Context(Problems(source))
+    context = Context(Problems(source), frameworks=frameworks)
     top = Node(context.errors, data, "", required=_TOP_REQUIRED, optional=("consistency",))
     definition = _definition(context, top)
     if definition is None or context.errors.messages:
@@ -71,6 +79,7 @@ def _definition(context: Context, node: Node) -> Definition | None:
     description = header.read("description", read_text, NO_TEXT)
     dimensions = read_dimensions(context, node)
     check_dependencies(context)
+    check_computed_inputs(context)
     levels = read_levels(context, node)
     definition = Definition(
         code=code,

@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from diagnosis.definitions.conditions import read_conditions
 from diagnosis.definitions.errors import Problems
-from diagnosis.definitions.references import Context, PendingDependency, register_question
+from diagnosis.definitions.frameworks import FRAMEWORK_CODES, FRAMEWORKS_FILE
+from diagnosis.definitions.references import (
+    Context,
+    PendingDependency,
+    PendingInputs,
+    register_question,
+)
 from diagnosis.definitions.values import (
+    BETTER,
     DIMENSION_CODE,
+    FRAMEWORK_ITEM_CODE,
     ITEM_OR_RULE_CODE,
     LEVEL_VALUES,
     NO_TEXT,
     QUESTION_CODE,
     QUESTION_TYPE,
+    ROLE,
     SLUG,
     Node,
     neighbours,
@@ -29,6 +39,7 @@ from diagnosis.definitions.values import (
     register,
 )
 from diagnosis.scoring.definition import (
+    COMPUTED_TYPES,
     ChecklistItem,
     Dependency,
     DimensionSpec,
@@ -36,6 +47,7 @@ from diagnosis.scoring.definition import (
     OptionSpec,
     QuestionSpec,
     QuestionType,
+    Scenario,
 )
 
 
@@ -49,12 +61,15 @@ def read_dimensions(context: Context, node: Node) -> tuple[DimensionSpec, ...]:
 def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None:
     """Return the dimension, or None if it or one of its questions has a problem."""
     required = ("code", "weight", "name", "description", "questions")
-    node = Node(context.errors, raw, path, required=required, optional=("critical",))
+    node = Node(context.errors, raw, path, required=required, optional=("critical", "banded"))
     code = node.read("code", DIMENSION_CODE, "")
     if node.valid("code") and context.dimension_codes is not None:
         register(context.errors, context.dimension_codes, code, node.at("code"), "dimension code")
     weight = node.read("weight", read_positive, 0.0)
     critical = node.read("critical", read_boolean, False)
+    banded = node.read("banded", read_boolean, True)
+    if not banded:
+        context.unbanded.add(code)
     name = node.read("name", read_text, NO_TEXT)
     description = node.read("description", read_text, NO_TEXT)
     questions = [_question(context, code, path, raw) for path, raw in node.items("questions")]
@@ -65,6 +80,7 @@ def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None
         name=name,
         description=description,
         questions=present(questions),
+        banded=banded,
     )
     return None if node.failed else dimension
 
@@ -72,22 +88,62 @@ def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None
 _QUESTION_REQUIRED = ("code", "type", "text")
 
 
-_QUESTION_OPTIONAL = ("help", "allow_na", "depends_on")
+_QUESTION_OPTIONAL = (
+    "help",
+    "allow_na",
+    "depends_on",
+    "role",
+    "evidence",
+    "covers",
+    "show_when",
+    "unscored",
+    "scenario",
+    "cmmm",
+)
 
 
+# The keys each type requires, then those it may have.
 _TYPE_KEYS: dict[QuestionType, tuple[str, ...]] = {
     QuestionType.LEVEL: ("weight", "options"),
     QuestionType.CHOICE: ("weight", "options"),
     QuestionType.CHECKLIST: ("weight", "items"),
     QuestionType.KPI: ("weight", "unit", "min", "max", "bands"),
     QuestionType.TEXT: (),
+    QuestionType.NUMBER: ("unit", "min", "max"),
+    QuestionType.RATE: ("numerator", "denominator", "weight", "bands"),
+    QuestionType.TREND: ("current", "previous", "better", "weight"),
+}
+
+
+_TYPE_OPTIONAL_KEYS: dict[QuestionType, tuple[str, ...]] = {
+    QuestionType.NUMBER: ("integer",),
+    QuestionType.TREND: ("per_current", "per_previous"),
+}
+
+
+_ASKED = frozenset(QuestionType) - COMPUTED_TYPES
+
+
+# Common keys that only some types may have.
+_KEY_TYPES: dict[str, frozenset[QuestionType]] = {
+    "unscored": frozenset(
+        {QuestionType.LEVEL, QuestionType.CHOICE, QuestionType.CHECKLIST, QuestionType.NUMBER}
+    ),
+    "scenario": frozenset({QuestionType.LEVEL}),
+    "cmmm": frozenset({QuestionType.LEVEL}),
+    "allow_na": _ASKED,
+    "depends_on": _ASKED,
 }
 
 
 _TYPE_NAMES = frozenset(kind.value for kind in QuestionType)
 
 
-_ALL_TYPE_KEYS = tuple(dict.fromkeys(key for keys in _TYPE_KEYS.values() for key in keys))
+_ALL_TYPE_KEYS = tuple(
+    dict.fromkeys(
+        key for keys in (*_TYPE_KEYS.values(), *_TYPE_OPTIONAL_KEYS.values()) for key in keys
+    )
+)
 
 
 def _question(context: Context, dimension: str, path: str, raw: object) -> QuestionSpec | None:
@@ -104,7 +160,14 @@ def _question(context: Context, dimension: str, path: str, raw: object) -> Quest
         help=node.read("help", read_text, None),
         allow_na=node.read("allow_na", read_boolean, False),
         depends_on=_dependency(context, node, position),
-        **(_TYPE_FIELDS[kind](node) if kind else {}),
+        role=node.read("role", ROLE, None),
+        evidence=node.read("evidence", read_text, None),
+        covers=_covers(context, node),
+        show_when=read_conditions(context, node, "show_when", minimum=1, answers=False),
+        unscored=node.read("unscored", read_boolean, False),
+        scenario=_scenario(context, node),
+        cmmm=_framework_codes(context, node, "cmmm", "cmmm"),
+        **(_TYPE_FIELDS[kind](context, node, position) if kind else {}),
     )
     if node.failed:
         return None
@@ -119,12 +182,23 @@ def _question_node(errors: Problems, path: str, raw: object) -> tuple[Node, Ques
         optional = (*_QUESTION_OPTIONAL, *_ALL_TYPE_KEYS)
         return Node(errors, raw, path, required=_QUESTION_REQUIRED, optional=optional), None
     own = _TYPE_KEYS[kind]
+    optional = _TYPE_OPTIONAL_KEYS.get(kind, ())
     misplaced = {
-        key: f"not allowed on a {kind} question" for key in _ALL_TYPE_KEYS if key not in own
+        key: f"not allowed on a {kind} question"
+        for key in (*_ALL_TYPE_KEYS, *_KEY_TYPES)
+        if key not in (*own, *optional) and kind not in _KEY_TYPES.get(key, frozenset())
     }
+    if kind in _KEY_TYPES["unscored"] and isinstance(raw, dict) and raw.get("unscored") is True:
+        own = tuple(key for key in own if key != "weight")
+        misplaced["weight"] = "not allowed on an unscored question (it has no weight)"
     required = (*_QUESTION_REQUIRED, *own)
     node = Node(
-        errors, raw, path, required=required, optional=_QUESTION_OPTIONAL, misplaced=misplaced
+        errors,
+        raw,
+        path,
+        required=required,
+        optional=(*_QUESTION_OPTIONAL, *optional),
+        misplaced=misplaced,
     )
     return node, kind
 
@@ -148,7 +222,7 @@ def _dependency(context: Context, node: Node, position: int) -> Dependency | Non
     return dependency
 
 
-def _level_fields(node: Node) -> dict[str, Any]:
+def _level_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
     """Return the options of a level question: values 0–5 in order, scores not decreasing."""
     paths, options = _options(node, level=True)
     if options and None not in options:
@@ -165,7 +239,7 @@ def _level_fields(node: Node) -> dict[str, Any]:
     return {"options": present(options)}
 
 
-def _choice_fields(node: Node) -> dict[str, Any]:
+def _choice_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
     """Return the options of a choice question: at least two, with unique slug values."""
     paths, options = _options(node, level=False)
     if len(paths) == 1:
@@ -200,7 +274,7 @@ def _option(errors: Problems, path: str, raw: object, *, level: bool) -> OptionS
     return None if node.failed else option
 
 
-def _checklist_fields(node: Node) -> dict[str, Any]:
+def _checklist_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
     """Return the items of a checklist question, with codes unique within it."""
     registry: dict[Any, str] = {}
     items = [_checklist_item(node.errors, registry, path, raw) for path, raw in node.items("items")]
@@ -223,7 +297,7 @@ def _checklist_item(
     return None if node.failed else item
 
 
-def _kpi_fields(node: Node) -> dict[str, Any]:
+def _kpi_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
     """Return unit, range and bands of a KPI question; min is below max."""
     minimum = node.read("min", read_number, None)
     maximum = node.read("max", read_number, None)
@@ -264,14 +338,123 @@ def _band(errors: Problems, path: str, raw: object) -> KpiBand | None:
     return None if node.failed else band
 
 
-def _no_fields(node: Node) -> dict[str, Any]:
+def _no_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
     return {}
 
 
-_TYPE_FIELDS: dict[QuestionType, Callable[[Node], dict[str, Any]]] = {
+def _number_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
+    """Return unit, range and integer flag of a number question; min is below max."""
+    minimum = node.read("min", read_number, None)
+    maximum = node.read("max", read_number, None)
+    if minimum is not None and maximum is not None and minimum >= maximum:
+        node.errors.add(node.at("max"), f"must be greater than min ({minimum:g})")
+    return {
+        "unit": node.read("unit", read_text, NO_TEXT),
+        "minimum": minimum,
+        "maximum": maximum,
+        "integer": node.read("integer", read_boolean, False),
+    }
+
+
+def _rate_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
+    """Return the inputs and bands (on the percentage 0–100) of a rate question."""
+    return {
+        "numerator": _input(context, node, position, "numerator"),
+        "denominator": _input(context, node, position, "denominator"),
+        "bands": _bands(node, 0.0, 100.0),
+    }
+
+
+def _trend_fields(context: Context, node: Node, position: int) -> dict[str, Any]:
+    """Return the inputs and direction of a trend question; per_* come both or neither."""
+    if node.has("per_current") != node.has("per_previous"):
+        node.errors.add(node.path, "needs both per_current and per_previous, or neither")
+    return {
+        "current": _input(context, node, position, "current"),
+        "previous": _input(context, node, position, "previous"),
+        "per_current": _input(context, node, position, "per_current"),
+        "per_previous": _input(context, node, position, "per_previous"),
+        "better": node.read("better", BETTER, None),
+    }
+
+
+def _input(context: Context, node: Node, position: int, key: str) -> str:
+    """Return the code of a rate's or trend's input, queued to be checked as a number
+    question earlier in the file; "" when absent or invalid."""
+    code = node.read(key, QUESTION_CODE, "")
+    if code:
+        context.computed.append(PendingInputs(node.at(key), position, code))
+    return code
+
+
+def _covers(context: Context, node: Node) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the covers mapping as (framework, codes) pairs, in framework order."""
+    if not node.has("covers"):
+        return ()
+    child = node.child("covers", required=(), optional=FRAMEWORK_CODES)
+    if child.is_mapping and not child.data:
+        node.errors.add(node.at("covers"), "must name at least one framework")
+    pairs = [
+        (framework, _framework_codes(context, child, framework, framework))
+        for framework in FRAMEWORK_CODES
+        if child.has(framework)
+    ]
+    return tuple(pairs)
+
+
+def _framework_codes(context: Context, node: Node, key: str, framework: str) -> tuple[str, ...]:
+    """Return the framework item codes listed under key; reports those frameworks.yaml lacks."""
+    codes = []
+    for path, raw in node.items(key):
+        code = FRAMEWORK_ITEM_CODE(node.errors, raw, path)
+        if code is not None and _known_code(context, path, framework, code):
+            codes.append(code)
+    return tuple(codes)
+
+
+def _known_code(context: Context, path: str, framework: str, code: str) -> bool:
+    """Return True when frameworks.yaml lists the code (reports a missing file once)."""
+    if context.frameworks is None:
+        if not context.frameworks_missing_reported:
+            problem = f"needs {FRAMEWORKS_FILE} next to the definition file to check its codes"
+            context.errors.add(path, problem)
+            context.frameworks_missing_reported = True
+        return False
+    if not context.frameworks.knows(framework, code):
+        context.errors.add(path, f"{code!r} is not an item of {framework} in {FRAMEWORKS_FILE}")
+        return False
+    return True
+
+
+def _scenario(context: Context, node: Node) -> Scenario | None:
+    """Return the MIIT scenario of a level question: a known code and 6 levels 0–4 rising."""
+    if not node.has("scenario"):
+        return None
+    child = node.child("scenario", required=("code", "map"))
+    code = child.read("code", FRAMEWORK_ITEM_CODE, "")
+    if child.valid("code"):
+        _known_code(context, child.at("code"), "scenario", code)
+    raw = child.data.get("map")
+    levels = raw if isinstance(raw, list) else None
+    valid = levels is not None and len(levels) == len(LEVEL_VALUES)
+    valid = valid and all(type(level) is int and 0 <= level <= 4 for level in levels or ())
+    if child.has("map") and not valid:
+        problem = "must list 6 integers from 0 to 4 (the scenario level of answers 0 to 5)"
+        child.errors.add(child.at("map"), problem)
+    elif valid and any(b < a for a, b in zip(levels or (), (levels or ())[1:], strict=False)):
+        child.errors.add(child.at("map"), "must not decrease")
+    if child.failed:
+        return None
+    return Scenario(code=code, levels=tuple(levels or ()))
+
+
+_TYPE_FIELDS: dict[QuestionType, Callable[[Context, Node, int], dict[str, Any]]] = {
     QuestionType.LEVEL: _level_fields,
     QuestionType.CHOICE: _choice_fields,
     QuestionType.CHECKLIST: _checklist_fields,
     QuestionType.KPI: _kpi_fields,
     QuestionType.TEXT: _no_fields,
+    QuestionType.NUMBER: _number_fields,
+    QuestionType.RATE: _rate_fields,
+    QuestionType.TREND: _trend_fields,
 }

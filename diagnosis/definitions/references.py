@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from diagnosis.definitions.errors import Problems
+from diagnosis.definitions.frameworks import Frameworks
 from diagnosis.definitions.values import Node, read_positive_integer, read_string
 from diagnosis.scoring.definition import (
     Dependency,
@@ -27,6 +28,15 @@ class PendingDependency:
     dependency: Dependency
 
 
+@dataclass(frozen=True, slots=True)
+class PendingInputs:
+    """A rate's or trend's input question (under key at path), checked once all are read."""
+
+    path: str
+    position: int
+    code: str
+
+
 @dataclass
 class Context:
     """What has been read so far, for checking references between parts of the file."""
@@ -40,6 +50,10 @@ class Context:
     dimension_codes: dict[str, str] | None = None
     level_numbers: set[int] | None = None
     covered: set[tuple[str, int]] = field(default_factory=set)
+    unbanded: set[str] = field(default_factory=set)  # dimensions with banded: false
+    computed: list[PendingInputs] = field(default_factory=list)  # rate/trend inputs to check
+    frameworks: Frameworks | None = None
+    frameworks_missing_reported: bool = False
 
 
 def register_question(context: Context, node: Node, code: str) -> int:
@@ -67,6 +81,22 @@ def check_dependencies(context: Context) -> None:
             context.errors.add(path, f"must name an earlier question; {code!r} is not before it")
         elif (target := context.questions.get(code)) is not None:
             _check_dependency_target(context.errors, pending, target)
+
+
+def check_computed_inputs(context: Context) -> None:
+    """Report each rate/trend input that is not a number question earlier in the file."""
+    for pending in context.computed:
+        seen = context.questions_seen.get(pending.code)
+        if seen is None:
+            context.errors.add(pending.path, f"unknown question {pending.code!r}")
+        elif seen.position >= pending.position:
+            problem = f"must name an earlier question; {pending.code!r} is not before it"
+            context.errors.add(pending.path, problem)
+        elif (target := context.questions.get(pending.code)) is not None and (
+            target.type is not QuestionType.NUMBER
+        ):
+            problem = f"{pending.code!r} is a {target.type} question; use a number question"
+            context.errors.add(pending.path, problem)
 
 
 def _check_dependency_target(
@@ -129,6 +159,8 @@ def check_coverage(context: Context, path: str) -> None:
     if context.dimension_codes is None or context.level_numbers is None:
         return
     for dimension in context.dimension_codes:
+        if dimension in context.unbanded:
+            continue
         for level in sorted(context.level_numbers):
             if (dimension, level) not in context.covered:
                 problem = f"no recommendation for dimension {dimension!r} at level {level}"
@@ -136,11 +168,16 @@ def check_coverage(context: Context, path: str) -> None:
 
 
 def check_bound(errors: Problems, path: str, bound: float, question: QuestionSpec) -> None:
-    """Report a bound outside the question's range (0–5 for levels, min–max for KPIs)."""
+    """Report a bound outside the question's range (0–5 for levels, 0–100 for rates,
+    min–max for KPIs and numbers; a trend's change in % has no range)."""
     low: float | None
     high: float | None
     if question.type is QuestionType.LEVEL:
         low, high = 0.0, 5.0
+    elif question.type is QuestionType.RATE:
+        low, high = 0.0, 100.0
+    elif question.type is QuestionType.TREND:
+        return
     else:
         low, high = question.minimum, question.maximum
     if low is not None and high is not None and not low <= bound <= high:

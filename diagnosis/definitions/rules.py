@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from diagnosis.definitions.conditions import read_condition, read_conditions
 from diagnosis.definitions.errors import Problems
 from diagnosis.definitions.references import (
     Context,
-    check_bound,
     check_coverage,
-    check_item,
-    check_option_values,
     dimension_reference,
     level_references,
     question_reference,
@@ -21,27 +18,27 @@ from diagnosis.definitions.values import (
     HORIZON,
     ITEM_OR_RULE_CODE,
     NO_TEXT,
+    ROLE,
+    SEVERITY,
+    SLUG,
     Node,
     neighbours,
     present,
-    read_number,
-    read_option_values,
+    read_non_negative,
     read_positive_integer,
     read_score,
-    read_string,
     read_text,
     register,
 )
 from diagnosis.scoring.definition import (
-    Condition,
+    Budget,
     ConsistencyRule,
     Effort,
     Gate,
     Horizon,
     Level,
-    QuestionSpec,
-    QuestionType,
     Recommendation,
+    Severity,
 )
 
 
@@ -62,7 +59,8 @@ def read_levels(context: Context, node: Node) -> tuple[Level, ...]:
 def _level(context: Context, path: str, raw: object) -> Level | None:
     """Return the level, or None if invalid; registers its number for references."""
     required = ("number", "name", "description", "min_score")
-    node = Node(context.errors, raw, path, required=required, optional=("critical_floor", "gates"))
+    optional = ("critical_floor", "gates", "requires")
+    node = Node(context.errors, raw, path, required=required, optional=optional)
     number = node.read("number", read_positive_integer, 0)
     if node.valid("number") and context.level_numbers is not None:
         context.level_numbers.add(number)
@@ -75,6 +73,7 @@ def _level(context: Context, path: str, raw: object) -> Level | None:
         gates=present(
             _gate(context, path, raw) for path, raw in node.items("gates", nonempty=False)
         ),
+        requires=read_conditions(context, node, "requires", minimum=1),
     )
     return None if node.failed else level
 
@@ -101,9 +100,8 @@ def _check_level_step(errors: Problems, path: str, previous: Level, level: Level
 
 def _gate(context: Context, path: str, raw: object) -> Gate | None:
     """Return the gate: a floor on exactly one known dimension or scored question."""
-    node = Node(
-        context.errors, raw, path, required=("min_score",), optional=("dimension", "question")
-    )
+    optional = ("dimension", "question", "applies_when")
+    node = Node(context.errors, raw, path, required=("min_score",), optional=optional)
     if node.is_mapping and node.has("dimension") == node.has("question"):
         node.errors.add(path, "needs exactly one of dimension or question")
     question = question_reference(context, node)
@@ -114,11 +112,15 @@ def _gate(context: Context, path: str, raw: object) -> Gate | None:
         min_score=node.read("min_score", read_score, 0.0),
         dimension=dimension_reference(context, node),
         question=question,
+        applies_when=read_conditions(context, node, "applies_when", minimum=1, answers=False),
     )
     return None if node.failed else gate
 
 
 _RECOMMENDATION_KEYS = ("dimension", "levels", "horizon", "effort", "title", "text")
+
+
+_RECOMMENDATION_OPTIONAL = ("when", "category", "budget_wan", "owner", "kpi")
 
 
 def read_recommendations(context: Context, node: Node) -> tuple[Recommendation, ...]:
@@ -132,8 +134,13 @@ def read_recommendations(context: Context, node: Node) -> tuple[Recommendation, 
 
 def _recommendation(context: Context, path: str, raw: object) -> Recommendation | None:
     """Return the recommendation, or None if invalid; records what it covers."""
-    node = Node(context.errors, raw, path, required=_RECOMMENDATION_KEYS)
+    node = Node(
+        context.errors, raw, path, required=_RECOMMENDATION_KEYS, optional=_RECOMMENDATION_OPTIONAL
+    )
     dimension = dimension_reference(context, node)
+    if dimension is not None and dimension in context.unbanded:
+        problem = f"{dimension!r} is not banded (banded: false): it has no band recommendations"
+        node.errors.add(node.at("dimension"), problem)
     levels = level_references(context, node)
     if dimension is not None:
         context.covered.update((dimension, level) for level in levels)
@@ -144,37 +151,27 @@ def _recommendation(context: Context, path: str, raw: object) -> Recommendation 
         effort=node.read("effort", EFFORT, Effort.LOW),
         title=node.read("title", read_text, NO_TEXT),
         text=node.read("text", read_text, NO_TEXT),
+        when=read_conditions(context, node, "when", minimum=1),
+        category=node.read("category", SLUG, None),
+        budget=_budget(node),
+        owner=node.read("owner", ROLE, None),
+        kpi=node.read("kpi", read_text, None),
     )
     return None if node.failed else recommendation
 
 
-_COMPARISON_FIELDS = {
-    "in": "in_",
-    "not_in": "not_in",
-    "min": "min",
-    "max": "max",
-    "includes": "includes",
-    "excludes": "excludes",
-}
-
-
-_OPTION_TYPES = (QuestionType.LEVEL, QuestionType.CHOICE)
-
-
-_BOUND_TYPES = (QuestionType.LEVEL, QuestionType.KPI)
-
-
-_ITEM_TYPES = (QuestionType.CHECKLIST,)
-
-
-_COMPARISON_TYPES: dict[str, tuple[QuestionType, ...]] = {
-    "in": _OPTION_TYPES,
-    "not_in": _OPTION_TYPES,
-    "min": _BOUND_TYPES,
-    "max": _BOUND_TYPES,
-    "includes": _ITEM_TYPES,
-    "excludes": _ITEM_TYPES,
-}
+def _budget(node: Node) -> Budget | None:
+    """Return the budget range in 万元: min and max not negative, min not above max."""
+    if not node.has("budget_wan"):
+        return None
+    child = node.child("budget_wan", required=("min", "max"))
+    minimum = child.read("min", read_non_negative, None)
+    maximum = child.read("max", read_non_negative, None)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        child.errors.add(child.at("max"), f"must not be below min ({minimum:g})")
+    if minimum is None or maximum is None or child.failed:
+        return None
+    return Budget(minimum, maximum)
 
 
 def read_consistency_rules(context: Context, node: Node) -> tuple[ConsistencyRule, ...]:
@@ -188,83 +185,20 @@ def _consistency_rule(
     context: Context, codes: dict[Any, str], path: str, raw: object
 ) -> ConsistencyRule | None:
     """Return the rule, or None if invalid; reports a code used before."""
-    node = Node(context.errors, raw, path, required=("code", "message", "when"))
+    node = Node(
+        context.errors, raw, path, required=("code", "message", "when"), optional=("severity",)
+    )
     code = node.read("code", ITEM_OR_RULE_CODE, "")
     if node.valid("code"):
         register(context.errors, codes, code, node.at("code"), "rule code")
-    conditions = [
-        _condition(context, path, raw) for path, raw in node.items("when", nonempty=False)
-    ]
-    if node.is_list("when") and len(conditions) < 2:
+    items = node.items("when", nonempty=False)
+    conditions = [read_condition(context, path, raw, answers=True) for path, raw in items]
+    if node.is_list("when") and len(items) < 2:
         node.errors.add(node.at("when"), "a rule needs at least two conditions")
     rule = ConsistencyRule(
-        code=code, message=node.read("message", read_text, NO_TEXT), when=present(conditions)
+        code=code,
+        message=node.read("message", read_text, NO_TEXT),
+        when=present(conditions),
+        severity=node.read("severity", SEVERITY, Severity.INFO),
     )
     return None if node.failed else rule
-
-
-def _condition(context: Context, path: str, raw: object) -> Condition | None:
-    """Return the condition: a known question and exactly one comparison valid for its type."""
-    node = Node(
-        context.errors, raw, path, required=("question",), optional=tuple(_COMPARISON_FIELDS)
-    )
-    code = question_reference(context, node)
-    question = context.questions.get(code) if code else None
-    comparisons = {
-        _COMPARISON_FIELDS[key]: _comparison(node, key, question) for key in _comparison_keys(node)
-    }
-    condition = Condition(question=code or "", **comparisons)
-    return None if node.failed else condition
-
-
-def _comparison_keys(node: Node) -> list[str]:
-    """Return the comparison keys present; reports a condition without exactly one."""
-    keys = [key for key in _COMPARISON_FIELDS if node.has(key)]
-    if node.is_mapping and not keys:
-        node.errors.add(node.path, f"needs one of: {', '.join(_COMPARISON_FIELDS)}")
-    elif len(keys) > 1:
-        node.errors.add(node.path, f"has several comparisons ({', '.join(keys)}); use exactly one")
-    return keys
-
-
-def _comparison(node: Node, key: str, question: QuestionSpec | None) -> Any:
-    """Return the comparison's value, checked against the question when that is known."""
-    value = _COMPARISON_READERS[key](node, key)
-    if question is None or not node.valid(key):
-        return value
-    types = _COMPARISON_TYPES[key]
-    if question.type not in types:
-        allowed = " or ".join(types)
-        problem = f"does not apply to {question.code}, a {question.type} question ({allowed} only)"
-        node.errors.add(node.at(key), problem)
-    else:
-        _COMPARISON_CHECKS[key](node.errors, node.at(key), value, question)
-    return value
-
-
-def _read_bound(node: Node, key: str) -> float:
-    return node.read(key, read_number, 0.0)
-
-
-def _read_item(node: Node, key: str) -> str:
-    return node.read(key, read_string, "")
-
-
-_COMPARISON_READERS: dict[str, Callable[[Node, str], Any]] = {
-    "in": read_option_values,
-    "not_in": read_option_values,
-    "min": _read_bound,
-    "max": _read_bound,
-    "includes": _read_item,
-    "excludes": _read_item,
-}
-
-
-_COMPARISON_CHECKS: dict[str, Callable[[Problems, str, Any, QuestionSpec], None]] = {
-    "in": check_option_values,
-    "not_in": check_option_values,
-    "min": check_bound,
-    "max": check_bound,
-    "includes": check_item,
-    "excludes": check_item,
-}

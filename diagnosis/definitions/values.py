@@ -11,9 +11,12 @@ from typing import Any
 from diagnosis.definitions.errors import Problems
 from diagnosis.scoring.definition import (
     LANGUAGES,
+    Better,
     Effort,
     Horizon,
     QuestionType,
+    Role,
+    Severity,
     Text,
 )
 
@@ -145,6 +148,14 @@ def read_positive(errors: Problems, value: object, path: str) -> float | None:
     return number
 
 
+def read_non_negative(errors: Problems, value: object, path: str) -> float | None:
+    number = as_number(value)
+    if number is None or number < 0:
+        errors.add(path, "must be a number not below 0")
+        return None
+    return number
+
+
 def read_score(errors: Problems, value: object, path: str) -> float | None:
     number = as_number(value)
     if number is None or not 0 <= number <= 100:
@@ -269,7 +280,21 @@ ITEM_OR_RULE_CODE = code_reader(
 )
 
 
+FRAMEWORK_ITEM_CODE = code_reader(
+    r"[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*", "letters, digits, dots, hyphens, underscores"
+)
+
+
 QUESTION_TYPE = one_of_reader(QuestionType)
+
+
+ROLE = one_of_reader(Role)
+
+
+SEVERITY = one_of_reader(Severity)
+
+
+BETTER = one_of_reader(Better)
 
 
 HORIZON = one_of_reader(Horizon)

@@ -7,7 +7,7 @@ from diagnosis.models.assessment import (
 )
 from diagnosis.models.audit import AuditEntry
 from diagnosis.models.benchmark import BenchmarkCell, BenchmarkRefresh
-from diagnosis.models.figures import ResultCell, ResultRefresh
+from diagnosis.models.figures import ResultCell, ResultRefresh, ReviewFigure
 from diagnosis.models.organisation import Firm, Invitation, JoinRequest, Membership, User
 from diagnosis.models.programme import (
     DistrictOfficer,
@@ -61,6 +61,7 @@ __all__ = [
     "ResultCell",
     "ResultRefresh",
     "ReviewComment",
+    "ReviewFigure",
     "ScoreResult",
     "User",
     "WorkerHeartbeat",

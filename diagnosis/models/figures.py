@@ -67,3 +67,34 @@ class ResultRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"result figures computed at {self.computed_at}"
+
+
+class ReviewFigure(models.Model):
+    """One provider's or consultant's city-wide review history, pre-aggregated with the
+    result cells (same refresh, same "as of" time): assessments submitted and returned at
+    least once, answers validated and changed, median days from submission to sign-off.
+    The provider table reads these for the programme office and the providers' managers;
+    the live columns (firms assigned, waiting, overdue) are counted on every request, and a
+    district officer's figures, which cover only their districts, are computed live."""
+
+    class Group(models.TextChoices):
+        PROVIDER = "provider", _("provider")
+        CONSULTANT = "consultant", _("consultant")
+
+    group = models.CharField(max_length=10, choices=Group)
+    key = models.IntegerField()  # the provider's or the consultant's id
+    submitted = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    answers_validated = models.IntegerField(default=0)
+    answers_changed = models.IntegerField(default=0)
+    median_days = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("review figure")
+        verbose_name_plural = _("review figures")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "key"], name="review_figure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.key}"

@@ -53,9 +53,12 @@ class QuestionnaireVersion(models.Model):
     def definition(self) -> Definition:
         """The parsed definition; cached per process (a version's content never changes)."""
         if self.checksum not in _DEFINITIONS:
-            from diagnosis.definitions.loader import parse_definition
+            from diagnosis.definitions.loader import UNCHECKED, parse_definition
 
-            _DEFINITIONS[self.checksum] = parse_definition(self.snapshot, source=str(self))
+            # The covers codes were checked against frameworks.yaml when it was loaded.
+            _DEFINITIONS[self.checksum] = parse_definition(
+                self.snapshot, source=str(self), frameworks=UNCHECKED
+            )
         return _DEFINITIONS[self.checksum]
 
 

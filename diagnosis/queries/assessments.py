@@ -6,7 +6,7 @@ from functools import cached_property
 from django.db.models import F
 
 from diagnosis.models import Answer, Assessment, DimensionGoal
-from diagnosis.scoring import AnswerInput, GoalInput, is_answered, is_visible
+from diagnosis.scoring import NO_PROFILE, AnswerInput, GoalInput, Profile, is_answered, is_visible
 from diagnosis.scoring.definition import Definition, QuestionSpec
 
 
@@ -32,6 +32,8 @@ class AssessmentState:
     definition: Definition
     answers: dict[str, Answer]
     inputs: dict[str, AnswerInput] = field(init=False)
+    # Each dimension's progress, computed once: the sidebar and the overall count share it.
+    _progress: dict[str, Progress] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
@@ -46,20 +48,36 @@ class AssessmentState:
             )
         }
 
+    @cached_property
+    def profile(self) -> Profile:
+        """The firm's industry and size class, read only for definitions with profile
+        conditions (v1 has none: no query)."""
+        if not self.definition.uses_profile:
+            return NO_PROFILE
+        firm = self.assessment.firm
+        return Profile(industry=firm.industry, size=firm.size_class or None)
+
     def replace_answer(self, code: str, answer: Answer) -> None:
         """Use a just-saved answer in place of the loaded one."""
         self.answers[code] = answer
         self.inputs[code] = answer_input(answer)
+        self._progress.clear()
 
     def visible(self, question: QuestionSpec) -> bool:
-        return is_visible(self.definition, question.code, self.inputs)
+        return is_visible(self.definition, question.code, self.inputs, self.profile)
 
     def answered(self, question: QuestionSpec) -> bool:
         return is_answered(question, self.inputs.get(question.code))
 
     def dimension_progress(self, code: str) -> Progress:
-        questions = [q for q in self.definition.dimension(code).questions if self.visible(q)]
-        return Progress(sum(self.answered(q) for q in questions), len(questions))
+        progress = self._progress.get(code)
+        if progress is None:
+            questions = [
+                q for q in self.definition.dimension(code).questions if q.asked and self.visible(q)
+            ]
+            progress = Progress(sum(self.answered(q) for q in questions), len(questions))
+            self._progress[code] = progress
+        return progress
 
     def progress_by_dimension(self) -> list[tuple]:
         """(dimension, progress) for every dimension, in order."""
@@ -70,19 +88,20 @@ class AssessmentState:
         return Progress(sum(p.answered for p in parts), sum(p.total for p in parts))
 
     def missing_questions(self) -> list[QuestionSpec]:
-        """Visible questions without an answer, in questionnaire order."""
+        """Visible questions without an answer, in questionnaire order (rates and trends
+        are computed, never asked)."""
         return [
             question
             for question in self.definition.questions.values()
-            if self.visible(question) and not self.answered(question)
+            if question.asked and self.visible(question) and not self.answered(question)
         ]
 
     def missing_targets(self) -> list[str]:
-        """Codes of dimensions without a target level."""
+        """Codes of banded dimensions without a target level (an outcomes panel has none)."""
         return [
             d.code
             for d in self.definition.dimensions
-            if d.code not in self.goals or self.goals[d.code].target_level is None
+            if d.banded and (d.code not in self.goals or self.goals[d.code].target_level is None)
         ]
 
     def first_unanswered(self) -> QuestionSpec | None:

@@ -3,11 +3,16 @@ median days from submission to sign-off, share returned at least once, share of 
 the consultants changed, and cases overdue. A fixed number of grouped statements whatever
 the number of providers, firms or assessments.
 
+For the programme office and the providers' managers (every district) the history columns
+come from ReviewFigure, recomputed with the result figures after each submission, return,
+sign-off and assignment (debounced) and nightly; the page says when. A district officer's
+rows count only their districts' firms and are computed live.
+
 Assessments count for the provider (and consultant) their firm is assigned to now.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +23,9 @@ from diagnosis.models import (
     Assessment,
     Assignment,
     Provider,
+    ResultRefresh,
     ReviewComment,
+    ReviewFigure,
     User,
 )
 from diagnosis.queries.quantiles import SecondsBetween, grouped_quartiles
@@ -71,39 +78,50 @@ def _scoped[M: (Assignment, Assessment, AnswerValidation, ReviewComment)](
     return queryset
 
 
-def _figures(scope: TableScope, group: str) -> dict[int, PerformanceRow]:
-    """The figures grouped by `group` ("provider" or "consultant" of the assignment)."""
-    rows: dict[int, PerformanceRow] = {}
+Rows = dict[int, PerformanceRow]
 
-    def row(key: int | None) -> PerformanceRow | None:
-        if key is None:
-            return None
-        return rows.setdefault(key, PerformanceRow(key=key, name=""))
 
+def _row(rows: Rows, key: int | None) -> PerformanceRow | None:
+    if key is None:
+        return None
+    return rows.setdefault(key, PerformanceRow(key=key, name=""))
+
+
+def _live(rows: Rows, scope: TableScope, group: str) -> None:
+    """Firms assigned now, assessments waiting for review and overdue: counted on every
+    request (the waiting ones through the status index, a small share of all)."""
     key = f"assignment__{group}_id"
-    for k, n in (
-        _scoped(Assignment.objects.all(), "firm__", scope)
-        .filter(**{f"{group}__isnull": False})
-        .values_list(f"{group}_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        if (r := row(k)) is not None:
+    assignments = Assignment.objects.filter(**{f"{group}__isnull": False})
+    if scope.provider_ids is not None:
+        assignments = assignments.filter(provider_id__in=scope.provider_ids)
+    if scope.districts is not None:
+        assignments = assignments.filter(firm__district__in=scope.districts)
+    for k, n in assignments.values_list(f"{group}_id").annotate(n=Count("pk")).order_by():
+        if (r := _row(rows, k)) is not None:
             r.firms_assigned = n
     due = timezone.now() - timedelta(days=settings.REVIEW_DUE_DAYS)
-    assessments = _scoped(Assessment.objects.all(), "firm__", scope)
-    for k, waiting, submitted, overdue in (
-        assessments.values_list(f"firm__{key}")
-        .annotate(
-            waiting=Count("pk", filter=Q(status__in=WAITING)),
-            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
-            overdue=Count("pk", filter=Q(status__in=WAITING, submitted_at__lt=due)),
-        )
-        .values_list(f"firm__{key}", "waiting", "submitted", "overdue")
+    waiting = _scoped(Assessment.objects.filter(status__in=WAITING), "firm__", scope)
+    for k, count, overdue in (
+        waiting.values_list(f"firm__{key}")
+        .annotate(waiting=Count("pk"), overdue=Count("pk", filter=Q(submitted_at__lt=due)))
+        .values_list(f"firm__{key}", "waiting", "overdue")
         .order_by()
     ):
-        if (r := row(k)) is not None:
-            r.waiting, r.submitted, r.overdue = waiting, submitted, overdue
+        if (r := _row(rows, k)) is not None:
+            r.waiting, r.overdue = count, overdue
+
+
+def review_history(scope: TableScope, group: str) -> Rows:
+    """Assessments submitted and returned at least once, answers validated and changed,
+    median days from submission to sign-off, grouped by `group` ("provider" or
+    "consultant" of the firm's assignment now). Scans every assessment of the scope: the
+    refresh stores the city-wide figures (ReviewFigure) and district scopes run it live."""
+    rows: Rows = {}
+    key = f"assignment__{group}_id"
+    assessments = _scoped(Assessment.objects.filter(submitted_at__isnull=False), "firm__", scope)
+    for k, submitted in assessments.values_list(f"firm__{key}").annotate(n=Count("pk")).order_by():
+        if (r := _row(rows, k)) is not None:
+            r.submitted = submitted
     # Assessments returned at least once: those with a return reason, counted from the
     # (far fewer) return reasons rather than probed once per assessment.
     reasons = _scoped(
@@ -114,7 +132,7 @@ def _figures(scope: TableScope, group: str) -> dict[int, PerformanceRow]:
         .annotate(returned=Count("assessment_id", distinct=True))
         .order_by()
     ):
-        if (r := row(k)) is not None:
+        if (r := _row(rows, k)) is not None:
             r.returned = was_returned
     validations = _scoped(AnswerValidation.objects.all(), "answer__assessment__firm__", scope)
     for k, validated, changed in (
@@ -123,13 +141,9 @@ def _figures(scope: TableScope, group: str) -> dict[int, PerformanceRow]:
         .values_list(f"answer__assessment__firm__{key}", "total", "changed")
         .order_by()
     ):
-        if (r := row(k)) is not None:
+        if (r := _row(rows, k)) is not None:
             r.answers_validated, r.answers_changed = validated, changed
-    signed_off = assessments.filter(
-        status=Assessment.Status.VALIDATED,
-        submitted_at__isnull=False,
-        validated_at__isnull=False,
-    )
+    signed_off = assessments.filter(status=Assessment.Status.VALIDATED, validated_at__isnull=False)
     # The median in the database on PostgreSQL (percentile_cont), from sorted values
     # streamed to Python on SQLite (queries/quantiles.py).
     found = grouped_quartiles(
@@ -137,9 +151,41 @@ def _figures(scope: TableScope, group: str) -> dict[int, PerformanceRow]:
     )
     for (k,), figures in found.items():
         middle = figures["all"].median
-        if middle is not None and (r := row(k)) is not None:
+        if middle is not None and (r := _row(rows, k)) is not None:
             r.median_days = middle / 86400
     return rows
+
+
+HISTORY_FIELDS = ("submitted", "returned", "answers_validated", "answers_changed", "median_days")
+
+
+def _stored_history(rows: Rows, group: str) -> None:
+    """The city-wide history figures of the last refresh, one statement."""
+    for figure in ReviewFigure.objects.filter(group=group):
+        r = _row(rows, figure.key)
+        assert r is not None
+        for name in HISTORY_FIELDS:
+            setattr(r, name, getattr(figure, name))
+
+
+def _figures(scope: TableScope, group: str) -> Rows:
+    """The figures grouped by `group` ("provider" or "consultant" of the assignment)."""
+    rows: Rows = {}
+    if scope.districts is None:
+        _stored_history(rows, group)
+    else:
+        for k, history in review_history(scope, group).items():
+            rows[k] = history
+    _live(rows, scope, group)
+    return rows
+
+
+def history_computed_at(scope: TableScope) -> datetime | None:
+    """When the history columns the scope reads were computed: None when they are live (a
+    district scope) or have never been computed."""
+    if scope.districts is not None:
+        return None
+    return ResultRefresh.objects.filter(pk=1).values_list("computed_at", flat=True).first()
 
 
 def provider_table(scope: TableScope) -> tuple[list[PerformanceRow], list[PerformanceRow]]:

@@ -224,8 +224,8 @@ def review_summary(state: AssessmentState) -> ReviewSummary:
     """Score the answers twice (as given, and as validated so far) and count the verdicts."""
     definition = state.definition
     goals = state.goal_inputs()
-    self_card = score(definition, state.inputs, goals)
-    validated_card = score(definition, validated_inputs(state), goals)
+    self_card = score(definition, state.inputs, goals, state.profile)
+    validated_card = score(definition, validated_inputs(state), goals, state.profile)
     levels = {level.number: _text(level.name) for level in definition.levels}
     warnings = warning_views(self_card.warnings, definition)
     lines = []

@@ -14,11 +14,12 @@ from .card import (
     ScoreCard,
 )
 from .engine import SCORING_VERSION, score
-from .inputs import AnswerInput, GoalInput
+from .inputs import NO_PROFILE, AnswerInput, GoalInput, Profile
 from .questions import is_answered, question_score
 from .visibility import is_visible, visible_questions
 
 __all__ = [
+    "NO_PROFILE",
     "SCORING_VERSION",
     "AnswerInput",
     "ChosenRecommendation",
@@ -28,6 +29,7 @@ __all__ = [
     "GoalInput",
     "Limit",
     "Priority",
+    "Profile",
     "ScoreCard",
     "is_answered",
     "is_visible",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from .card import ChosenRecommendation, DimensionResult, Priority
+from .conditions import all_hold
 from .model import DefinitionModel, RuleModel
+from .resolution import Resolution
 
 UNRANKED = 1 << 30  # sorts non-prioritised dimensions after every ranked one
+MAX_ACTIONS = 8  # with solution categories (v2): at most this many recommendations
 
 
 def gap_to_target(target_score: float | None, score: float | None) -> float:
@@ -30,18 +33,48 @@ def choose_recommendations(
     model: DefinitionModel,
     dimensions: tuple[DimensionResult, ...],
     priorities: tuple[Priority, ...],
+    resolution: Resolution | None = None,
 ) -> tuple[ChosenRecommendation, ...]:
-    """Return the rules matching each dimension's level, prioritised dimensions first (by
-    rank), then by horizon (now, next, later), then in file order."""
+    """Return the rules matching each banded dimension's level whose ``when`` holds,
+    prioritised dimensions first (by rank), then by horizon (now, next, later), then in
+    file order. With solution categories (v2) only the first rule of each category is
+    kept, and at most MAX_ACTIONS rules."""
     ranks = {priority.dimension: priority.rank for priority in priorities}
     keyed: list[tuple[tuple[int, int, int], ChosenRecommendation]] = []
     for dimension in dimensions:
+        if not dimension.banded:
+            continue
         rank = ranks.get(dimension.code)
         for rule in model.rules.get((dimension.code, dimension.level), ()):
+            if rule.when and not rule_applies(rule, resolution):
+                continue
             key = (UNRANKED if rank is None else rank, rule.horizon_rank, rule.order)
             keyed.append((key, chosen(model, rule, dimension.level, rank)))
     keyed.sort(key=lambda pair: pair[0])
-    return tuple(recommendation for _, recommendation in keyed)
+    ranked = tuple(recommendation for _, recommendation in keyed)
+    return first_per_category(ranked)[:MAX_ACTIONS] if model.ranked_advice else ranked
+
+
+def rule_applies(rule: RuleModel, resolution: Resolution | None) -> bool:
+    """Return True when the rule's when conditions hold (never without answers)."""
+    if resolution is None:
+        return False
+    return all_hold(rule.when, resolution.usable, resolution.not_applicable, resolution.profile)
+
+
+def first_per_category(
+    recommendations: tuple[ChosenRecommendation, ...],
+) -> tuple[ChosenRecommendation, ...]:
+    """Return the recommendations without a later one of a category already listed."""
+    seen: set[str] = set()
+    kept = []
+    for recommendation in recommendations:
+        if recommendation.category is not None:
+            if recommendation.category in seen:
+                continue
+            seen.add(recommendation.category)
+        kept.append(recommendation)
+    return tuple(kept)
 
 
 def chosen(
@@ -66,4 +99,9 @@ def build_chosen(rule: RuleModel, level: int, rank: int | None) -> ChosenRecomme
         title=recommendation.title,
         text=recommendation.text,
         priority_rank=rank,
+        category=recommendation.category,
+        budget_min=recommendation.budget.minimum if recommendation.budget else None,
+        budget_max=recommendation.budget.maximum if recommendation.budget else None,
+        owner=str(recommendation.owner) if recommendation.owner else None,
+        kpi=recommendation.kpi,
     )

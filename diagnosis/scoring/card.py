@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from .definition import Effort, Horizon, Text
 
-LimitKind = Literal["critical_floor", "dimension", "question"]
+LimitKind = Literal["critical_floor", "dimension", "question", "requires"]
 
 
 def text_to_dict(text: Text) -> dict[str, str]:
@@ -32,23 +32,32 @@ def optional_float(value: float | None) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """A requirement of ``level`` that the firm fails: ``actual`` is below ``required``."""
+    """A requirement of ``level`` that the firm fails: ``actual`` is below ``required``.
+
+    For an unmet ``requires`` condition (kind "requires"), ``requirement`` is its index in
+    the level's ``requires``, ``code`` the questions it looks at (joined by "/", empty for a
+    profile condition), ``required`` 1 and ``actual`` 0.
+    """
 
     level: int
     kind: LimitKind
     code: str
     required: float
     actual: float
+    requirement: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the limit as JSON-safe data."""
-        return {
+        data: dict[str, Any] = {
             "level": self.level,
             "kind": self.kind,
             "code": self.code,
             "required": float(self.required),
             "actual": float(self.actual),
         }
+        if self.requirement is not None:
+            data["requirement"] = self.requirement
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Limit:
@@ -59,6 +68,7 @@ class Limit:
             code=data["code"],
             required=float(data["required"]),
             actual=float(data["actual"]),
+            requirement=data.get("requirement"),
         )
 
 
@@ -76,10 +86,11 @@ class DimensionResult:
     weight: float
     answered: int
     applicable: int
+    banded: bool = True  # False: an outcomes panel without maturity band (``level`` unused)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the dimension result as JSON-safe data."""
-        return {
+        data = {
             "code": self.code,
             "score": optional_float(self.score),
             "level": self.level,
@@ -91,6 +102,9 @@ class DimensionResult:
             "answered": self.answered,
             "applicable": self.applicable,
         }
+        if not self.banded:
+            data["banded"] = False
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DimensionResult:
@@ -106,6 +120,7 @@ class DimensionResult:
             weight=float(data["weight"]),
             answered=data["answered"],
             applicable=data["applicable"],
+            banded=data.get("banded", True),
         )
 
 
@@ -155,10 +170,15 @@ class ChosenRecommendation:
     title: Text
     text: Text
     priority_rank: int | None
+    category: str | None = None
+    budget_min: float | None = None  # 万元
+    budget_max: float | None = None
+    owner: str | None = None  # a role
+    kpi: Text | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the recommendation as JSON-safe data."""
-        return {
+        """Return the recommendation as JSON-safe data (v2 fields only when set)."""
+        data: dict[str, Any] = {
             "dimension": self.dimension,
             "level": self.level,
             "horizon": str(self.horizon),
@@ -167,6 +187,15 @@ class ChosenRecommendation:
             "text": text_to_dict(self.text),
             "priority_rank": self.priority_rank,
         }
+        if self.category is not None:
+            data["category"] = self.category
+        if self.budget_min is not None and self.budget_max is not None:
+            data["budget_wan"] = [float(self.budget_min), float(self.budget_max)]
+        if self.owner is not None:
+            data["owner"] = self.owner
+        if self.kpi is not None:
+            data["kpi"] = text_to_dict(self.kpi)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChosenRecommendation:
@@ -179,6 +208,11 @@ class ChosenRecommendation:
             title=text_from_dict(data["title"]),
             text=text_from_dict(data["text"]),
             priority_rank=data["priority_rank"],
+            category=data.get("category"),
+            budget_min=data["budget_wan"][0] if "budget_wan" in data else None,
+            budget_max=data["budget_wan"][1] if "budget_wan" in data else None,
+            owner=data.get("owner"),
+            kpi=text_from_dict(data["kpi"]) if "kpi" in data else None,
         )
 
 
@@ -189,14 +223,22 @@ class ConsistencyWarning:
     code: str
     message: Text
     questions: tuple[str, ...]
+    severity: str = "info"  # info | must_resolve
+
+    @property
+    def must_resolve(self) -> bool:
+        return self.severity == "must_resolve"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the warning as JSON-safe data."""
-        return {
+        data: dict[str, Any] = {
             "code": self.code,
             "message": text_to_dict(self.message),
             "questions": list(self.questions),
         }
+        if self.severity != "info":
+            data["severity"] = self.severity
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConsistencyWarning:
@@ -205,6 +247,7 @@ class ConsistencyWarning:
             code=data["code"],
             message=text_from_dict(data["message"]),
             questions=tuple(data["questions"]),
+            severity=data.get("severity", "info"),
         )
 
 
@@ -251,6 +294,9 @@ class ScoreCard:
     recommendations: tuple[ChosenRecommendation, ...]
     warnings: tuple[ConsistencyWarning, ...]
     confidence: Confidence
+    # Number questions answered "not measured", and the rates and trends that scored 0 for
+    # it: findings for the report (SPEC12 §3).
+    not_measured: tuple[str, ...] = ()
 
     def dimension(self, code: str) -> DimensionResult:
         """Return the named dimension's result; KeyError when there is none."""
@@ -260,8 +306,9 @@ class ScoreCard:
         raise KeyError(code)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the card as JSON-safe data (dicts, lists, str, int, float, None)."""
-        return {
+        """Return the card as JSON-safe data (dicts, lists, str, int, float, None); keys
+        that v2 added appear only when set, so a v1 card's data is as it always was."""
+        data = {
             "definition_code": self.definition_code,
             "definition_version": self.definition_version,
             "scoring_version": self.scoring_version,
@@ -275,6 +322,9 @@ class ScoreCard:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "confidence": self.confidence.to_dict(),
         }
+        if self.not_measured:
+            data["not_measured"] = list(self.not_measured)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScoreCard:
@@ -294,4 +344,5 @@ class ScoreCard:
             ),
             warnings=tuple(ConsistencyWarning.from_dict(item) for item in data["warnings"]),
             confidence=Confidence.from_dict(data["confidence"]),
+            not_measured=tuple(data.get("not_measured", ())),
         )

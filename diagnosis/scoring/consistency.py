@@ -2,69 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any
 
 from .card import ConsistencyWarning
-from .definition import Condition, ConsistencyRule
-from .questions import CHECKLIST_TYPES, as_number, is_option_value
-
-Comparison = Callable[[Any, Any], bool]
-
-
-def is_among(value: Any, expected: tuple[int | str, ...]) -> bool:
-    """Return True when value is an option value listed in expected."""
-    return is_option_value(value) and value in expected
-
-
-def is_not_among(value: Any, expected: tuple[int | str, ...]) -> bool:
-    """Return True when value is an option value not listed in expected."""
-    return is_option_value(value) and value not in expected
-
-
-def is_at_least(value: Any, bound: float) -> bool:
-    """Return True when value is a number ≥ bound."""
-    number = as_number(value)
-    return number is not None and number >= bound
-
-
-def is_at_most(value: Any, bound: float) -> bool:
-    """Return True when value is a number ≤ bound."""
-    number = as_number(value)
-    return number is not None and number <= bound
-
-
-def ticks(value: Any, code: str) -> bool:
-    """Return True when value is a checklist answer with the item ticked."""
-    return isinstance(value, CHECKLIST_TYPES) and code in value
-
-
-def leaves_unticked(value: Any, code: str) -> bool:
-    """Return True when value is a checklist answer without the item ticked."""
-    return isinstance(value, CHECKLIST_TYPES) and code not in value
-
-
-COMPARISONS: tuple[tuple[str, Comparison], ...] = (
-    ("in_", is_among),
-    ("not_in", is_not_among),
-    ("min", is_at_least),
-    ("max", is_at_most),
-    ("includes", ticks),
-    ("excludes", leaves_unticked),
-)
+from .conditions import Comparison, Predicate, all_hold, comparisons, compile_condition
+from .definition import ConsistencyRule
+from .inputs import Profile
 
 
 @dataclass(frozen=True, slots=True)
 class RuleCheck:
-    """A consistency rule with each condition reduced to (question, [(compare, expected)])."""
+    """A consistency rule prepared for checking.
+
+    A rule of plain answer comparisons (all of v1's) is checked by the flat loop over
+    ``conditions``; any other (profile, ``na``, ``any``) through ``predicates``.
+    """
 
     rule: ConsistencyRule
     conditions: tuple[tuple[str, tuple[tuple[Comparison, Any], ...]], ...]
+    predicates: tuple[Predicate, ...]
     warning: ConsistencyWarning
 
-    def fires(self, usable: dict[str, Any]) -> bool:
-        """Return True when the rule has conditions and each holds on a usable answer."""
+    def fires(self, usable: dict[str, Any], na: Set[str], profile: Profile) -> bool:
+        """Return True when the rule has conditions and each holds."""
+        if self.predicates:
+            return all_hold(self.predicates, usable, na, profile)
         # Plain loops: this runs for every rule on every card.
         for question, checks in self.conditions:
             if question not in usable:
@@ -76,34 +40,35 @@ class RuleCheck:
         return bool(self.conditions)
 
 
+def is_plain(rule: ConsistencyRule) -> bool:
+    """True when every condition compares an answer value (no profile, na or any)."""
+    return all(c.question and not c.na and not c.any_of and c.profile is None for c in rule.when)
+
+
 def rule_check(rule: ConsistencyRule) -> RuleCheck:
     """Return the rule prepared for repeated checking."""
+    plain = is_plain(rule)
     return RuleCheck(
         rule=rule,
-        conditions=tuple((c.question, comparisons(c)) for c in rule.when),
+        conditions=tuple((c.question, comparisons(c)) for c in rule.when) if plain else (),
+        predicates=() if plain else tuple(compile_condition(c) for c in rule.when),
         warning=ConsistencyWarning(
             code=rule.code,
             message=rule.message,
-            questions=tuple(dict.fromkeys(condition.question for condition in rule.when)),
+            questions=tuple(
+                dict.fromkeys(code for condition in rule.when for code in condition.questions())
+            ),
+            severity=str(rule.severity),
         ),
     )
 
 
-def comparisons(condition: Condition) -> tuple[tuple[Comparison, Any], ...]:
-    """Return the condition's set comparisons with their expected values."""
-    return tuple(
-        (compare, expected)
-        for name, compare in COMPARISONS
-        if (expected := getattr(condition, name)) is not None
-    )
-
-
 def consistency_warnings(
-    checks: tuple[RuleCheck, ...], usable: dict[str, Any]
+    checks: tuple[RuleCheck, ...], usable: dict[str, Any], na: Set[str], profile: Profile
 ) -> tuple[ConsistencyWarning, ...]:
     """Return the warning of every rule that fires, in file order.
 
     ``usable`` holds the values of the visible, applicable, validly answered questions;
     a condition on any other question is false.
     """
-    return tuple(check.warning for check in checks if check.fires(usable))
+    return tuple(check.warning for check in checks if check.fires(usable, na, profile))

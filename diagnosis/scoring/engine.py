@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from .advice import choose_recommendations, gap_to_target, rank_priorities
 from .card import Confidence, DimensionResult, Limit, ScoreCard
 from .consistency import consistency_warnings
-from .definition import Definition
-from .inputs import AnswerInput, GoalInput, clamp_relevance
+from .definition import Condition, Definition
+from .inputs import NO_PROFILE, AnswerInput, GoalInput, Profile, clamp_relevance
 from .levels import band_level, gated_level
 from .model import DefinitionModel, model_for
 from .resolution import Resolution, Tally, resolve
@@ -21,14 +21,16 @@ def score(
     definition: Definition,
     answers: Mapping[str, AnswerInput],
     goals: Mapping[str, GoalInput] | None = None,
+    profile: Profile = NO_PROFILE,
 ) -> ScoreCard:
-    """Return the score card of the answers (keyed by question code) against the definition.
+    """Return the score card of the answers (keyed by question code) against the definition,
+    for a firm of this profile (industry, size: what profile conditions look at).
 
     Deterministic: equal inputs give equal cards whatever the order of ``answers``. Never
     raises on invalid answer values; they count as unanswered.
     """
     model = model_for(definition)
-    resolution = resolve(model, answers)
+    resolution = resolve(model, answers, profile)
     dimensions = dimension_results(model, resolution.tallies, goals or {})
     overall = overall_score(model.dimension_weights, [d.score for d in dimensions])
     level, limiting = standing(model, overall, dimensions, resolution)
@@ -43,9 +45,12 @@ def score(
         limiting=limiting,
         dimensions=dimensions,
         priorities=priorities,
-        recommendations=choose_recommendations(model, dimensions, priorities),
-        warnings=consistency_warnings(model.consistency, resolution.usable),
+        recommendations=choose_recommendations(model, dimensions, priorities, resolution),
+        warnings=consistency_warnings(
+            model.consistency, resolution.usable, resolution.not_applicable, profile
+        ),
         confidence=confidence(resolution.tallies),
+        not_measured=tuple(resolution.not_measured),
     )
 
 
@@ -64,11 +69,13 @@ def dimension_result(
 ) -> DimensionResult:
     """Return one dimension's result; an unknown target level sets no target score."""
     dimension_score = totals.score()
-    target_level = goal.target_level
+    code = model.dimension_codes[index]
+    banded = code not in model.unbanded
+    target_level = goal.target_level if banded else None
     # An exact-type test: a bool is no level, and a list must not reach the dict lookup.
     target_score = model.level_min_scores.get(target_level) if type(target_level) is int else None
     return DimensionResult(
-        code=model.dimension_codes[index],
+        code=code,
         score=dimension_score,
         level=band_level(model.levels, dimension_score),
         target_level=target_level,
@@ -78,6 +85,7 @@ def dimension_result(
         weight=model.dimension_weights[index],
         answered=totals.answered,
         applicable=totals.applicable,
+        banded=banded,
     )
 
 
@@ -104,7 +112,14 @@ def standing(
         critical_scores={code: scores[code] for code in model.critical_codes},
         dimension_score=lambda code: scores.get(code) or 0.0,
         question_score=lambda code: round(resolution.question_points(code), 1),
+        holds=lambda condition: condition_holds(model, condition, resolution),
     )
+
+
+def condition_holds(model: DefinitionModel, condition: Condition, resolution: Resolution) -> bool:
+    """Return True when a level's requires or a gate's applies_when condition holds."""
+    predicate = model.predicates[condition]
+    return predicate(resolution.usable, resolution.not_applicable, resolution.profile)
 
 
 def confidence(tallies: list[Tally]) -> Confidence:

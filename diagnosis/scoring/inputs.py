@@ -38,3 +38,15 @@ def clamp_relevance(relevance: object) -> int:
     if type(relevance) is not int:  # also refuses bool
         return DEFAULT_RELEVANCE
     return max(MIN_RELEVANCE, min(MAX_RELEVANCE, relevance))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The firm's profile as conditions see it: GB/T 4754 division (13–43) and MIIT size
+    class (micro, small, medium, large); None when unknown (a condition on it is false)."""
+
+    industry: int | None = None
+    size: str | None = None
+
+
+NO_PROFILE = Profile()

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from .card import Limit, LimitKind
-from .definition import Gate, Level
+from .definition import Condition, Gate, Level
+
+
+def always(condition: Condition) -> bool:
+    """The default test of conditions: levels without requires/applies_when never ask it."""
+    return True
+
 
 DEFAULT_LEVEL = 1
 
@@ -25,15 +31,17 @@ def gated_level(
     critical_scores: dict[str, float | None],
     dimension_score: Callable[[str], float],
     question_score: Callable[[str], float],
+    holds: Callable[[Condition], bool] = always,
 ) -> tuple[int, tuple[Limit, ...]]:
     """Return the highest level whose requirements, and every lower level's, are all met,
-    with the failed floors and gates of the level above it (empty at the top level).
+    with the failed floors, gates and requires of the level above it (empty at the top).
 
     The first level is the entry level and is always reached. A missing score counts as 0.
+    ``holds`` tells whether a condition (requires, a gate's applies_when) holds.
     """
     reached = levels[0].number if levels else DEFAULT_LEVEL
     for level in levels[1:]:
-        limits = failed_requirements(level, critical_scores, dimension_score, question_score)
+        limits = failed_requirements(level, critical_scores, dimension_score, question_score, holds)
         if overall < level.min_score or limits:
             return reached, limits
         reached = level.number
@@ -45,17 +53,25 @@ def failed_requirements(
     critical_scores: dict[str, float | None],
     dimension_score: Callable[[str], float],
     question_score: Callable[[str], float],
+    holds: Callable[[Condition], bool] = always,
 ) -> tuple[Limit, ...]:
-    """Return the level's critical floors and gates that are not met, floors first."""
+    """Return the level's critical floors, gates (those that apply) and requires that are
+    not met, in that order."""
     limits = [
         Limit(level.number, "critical_floor", code, float(level.critical_floor), actual)
         for code, score in critical_scores.items()
         if (actual := score or 0.0) < level.critical_floor
     ]
     for gate in level.gates:
+        if not all(holds(condition) for condition in gate.applies_when):
+            continue
         for kind, code, actual in gate_targets(gate, dimension_score, question_score):
             if actual < gate.min_score:
                 limits.append(Limit(level.number, kind, code, float(gate.min_score), actual))
+    for index, condition in enumerate(level.requires):
+        if not holds(condition):
+            code = "/".join(condition.questions())
+            limits.append(Limit(level.number, "requires", code, 1.0, 0.0, requirement=index))
     return tuple(limits)
 
 

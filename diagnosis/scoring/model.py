@@ -7,13 +7,30 @@ can never be reused by another definition while its entry lives.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .card import ChosenRecommendation
+from .conditions import Predicate, compile_condition
 from .consistency import RuleCheck, rule_check
-from .definition import Definition, Level, QuestionSpec, QuestionType, Recommendation
-from .questions import Scorer, lowest_score, make_scorer
+from .definition import (
+    COMPUTED_TYPES,
+    Condition,
+    Definition,
+    Level,
+    QuestionSpec,
+    QuestionType,
+    Recommendation,
+)
+from .questions import (
+    Scorer,
+    band_scorer,
+    has_text,
+    lowest_score,
+    make_scorer,
+    number_accepts,
+)
 
 CACHE_SIZE = 32
 TRIGGER_TYPES = (QuestionType.LEVEL, QuestionType.CHOICE)
@@ -43,6 +60,10 @@ class QuestionModel:
     trigger: str
     trigger_values: frozenset[Any] | None
     floor: float
+    accepts: Callable[[Any], bool]  # the validity test of an answer value
+    show_when: tuple[Predicate, ...] = ()  # profile predicates: all hold, or no question
+    inputs: tuple[str, ...] = ()  # rates and trends: the number questions they read
+    band_score: Callable[[float], float] | None = None  # rates: points of a percentage
 
 
 NEVER = object()  # stands for "no usable answer": never among a dependency's values
@@ -50,11 +71,13 @@ NEVER = object()  # stands for "no usable answer": never among a dependency's va
 
 @dataclass(frozen=True, slots=True)
 class RuleModel:
-    """A recommendation rule with its position in the file and its horizon's rank."""
+    """A recommendation rule with its position in the file, its horizon's rank and its
+    ``when`` conditions compiled."""
 
     order: int
     horizon_rank: int
     rule: Recommendation
+    when: tuple[Predicate, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +94,10 @@ class DefinitionModel:
     level_min_scores: dict[int, float]
     rules: dict[tuple[str, int], tuple[RuleModel, ...]]
     consistency: tuple[RuleCheck, ...]
+    predicates: dict[Condition, Predicate]  # every level requires / gate applies_when
+    unbanded: frozenset[str]
+    ranked_advice: bool
+    uses_profile: bool
     # Chosen recommendations by (rule order, level, priority rank), filled as cards need
     # them and shared between cards (they are immutable): rebuilding them for every card
     # cost a tenth of the scoring time.
@@ -105,8 +132,21 @@ def build_model(definition: Definition) -> DefinitionModel:
         level_min_scores={level.number: float(level.min_score) for level in levels},
         rules=rules_by_band(definition),
         consistency=tuple(rule_check(rule) for rule in definition.consistency),
+        predicates=level_predicates(levels),
+        unbanded=frozenset(d.code for d in definition.dimensions if not d.banded),
+        ranked_advice=definition.ranked_advice,
+        uses_profile=definition.uses_profile,
         chosen={},
     )
+
+
+def level_predicates(levels: tuple[Level, ...]) -> dict[Condition, Predicate]:
+    """Return the compiled conditions of the levels' requires and gates' applies_when."""
+    conditions = [
+        *(c for level in levels for c in level.requires),
+        *(c for level in levels for gate in level.gates for c in gate.applies_when),
+    ]
+    return {condition: compile_condition(condition) for condition in conditions}
 
 
 def question_models(definition: Definition) -> tuple[QuestionModel, ...]:
@@ -135,20 +175,37 @@ def question_model(
         code=question.code,
         dimension=dimension,
         weight=float(question.weight),
-        scored=question.type != QuestionType.TEXT,
+        scored=question.scored,
         allow_na=question.allow_na,
         scorer=make_scorer(question),
         trigger=dependency.question if dependency else "",
         trigger_values=trigger_values,
         floor=lowest_score(question),
+        accepts=answer_test(question),
+        show_when=tuple(compile_condition(condition) for condition in question.show_when),
+        inputs=question.inputs if question.type in COMPUTED_TYPES else (),
+        band_score=band_scorer(question) if question.type is QuestionType.RATE else None,
     )
+
+
+def answer_test(question: QuestionSpec) -> Callable[[Any], bool]:
+    """Return the test of a valid answer value: non-blank text, a number in range or "not
+    measured", else a value the scorer scores (unscored questions included)."""
+    if question.type is QuestionType.TEXT:
+        return has_text
+    if question.type is QuestionType.NUMBER:
+        return number_accepts(question)
+    scorer = make_scorer(question)
+    return lambda value: scorer(value) is not None
 
 
 def rules_by_band(definition: Definition) -> dict[tuple[str, int], tuple[RuleModel, ...]]:
     """Return the recommendation rules per (dimension code, level), in file order."""
     bands: dict[tuple[str, int], list[RuleModel]] = {}
     for order, rule in enumerate(definition.recommendations):
-        model = RuleModel(order, HORIZON_ORDER.get(str(rule.horizon), len(HORIZON_ORDER)), rule)
+        horizon = HORIZON_ORDER.get(str(rule.horizon), len(HORIZON_ORDER))
+        when = tuple(compile_condition(condition) for condition in rule.when)
+        model = RuleModel(order, horizon, rule, when)
         for level in dict.fromkeys(rule.levels):
             bands.setdefault((rule.dimension, level), []).append(model)
     return {band: tuple(models) for band, models in bands.items()}

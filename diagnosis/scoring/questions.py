@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .definition import QuestionSpec, QuestionType
+from .definition import NOT_MEASURED, Better, QuestionSpec, QuestionType
 from .inputs import AnswerInput
 
 Scorer = Callable[[Any], float | None]
@@ -102,6 +102,51 @@ def kpi_scorer(question: QuestionSpec) -> Scorer:
     return score_kpi
 
 
+def band_scorer(question: QuestionSpec) -> Callable[[float], float]:
+    """Return the band score of a percentage (rates: bands start at 0)."""
+    bands = sorted(question.bands, key=lambda band: band.start)
+    starts = [float(band.start) for band in bands]
+    scores = [float(band.score) for band in bands]
+
+    def score_band(percentage: float) -> float:
+        index = bisect_right(starts, percentage) - 1
+        return scores[index] if index >= 0 else 0.0
+
+    return score_band
+
+
+TREND_TOLERANCE = 0.05  # within ±5 % counts as flat
+
+
+def trend_points(change: float, better: Better | None) -> float:
+    """Return the published trend score of a relative change: better by more than 5 % →
+    100, within ±5 % → 50, worse by more than 5 % → 0."""
+    signed = -change if better is Better.LOWER else change
+    if signed > TREND_TOLERANCE:
+        return 100.0
+    if signed < -TREND_TOLERANCE:
+        return 0.0
+    return 50.0
+
+
+def number_accepts(question: QuestionSpec) -> Callable[[Any], bool]:
+    """Return the validity test of a number answer: "not measured", or a number in range
+    (a whole one where the question says integer)."""
+    low, high, whole = question.minimum, question.maximum, question.integer
+
+    def accepts(value: Any) -> bool:
+        if value == NOT_MEASURED:
+            return True
+        number = as_number(value)
+        if number is None or (low is not None and number < low):
+            return False
+        if high is not None and number > high:
+            return False
+        return not whole or number.is_integer()
+
+    return accepts
+
+
 def text_scorer(question: QuestionSpec) -> Scorer:
     """Return a scorer that scores nothing: free text is never scored."""
     return lambda value: None
@@ -126,7 +171,7 @@ def lowest_score(question: QuestionSpec) -> float:
     follow-up hidden because its trigger denies the capability counts as."""
     if question.type in (QuestionType.LEVEL, QuestionType.CHOICE) and question.options:
         return min(float(option.score) for option in question.options)
-    if question.type == QuestionType.KPI and question.bands:
+    if question.type in (QuestionType.KPI, QuestionType.RATE) and question.bands:
         return min(float(band.score) for band in question.bands)
     return 0.0
 
@@ -137,9 +182,13 @@ def question_score(question: QuestionSpec, value: Any) -> float | None:
 
 
 def has_valid_value(question: QuestionSpec, value: Any) -> bool:
-    """Return True when value is a valid answer: scorable, or non-blank text for text."""
+    """Return True when value is a valid answer: scorable, non-blank text for text, a
+    number in range or "not measured" for number questions (rates and trends are never
+    answered: they are computed)."""
     if question.type == QuestionType.TEXT:
         return has_text(value)
+    if question.type == QuestionType.NUMBER:
+        return number_accepts(question)(value)
     return question_score(question, value) is not None
 
 

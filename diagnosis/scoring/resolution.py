@@ -12,6 +12,13 @@ denying it; it is not asked, so it counts in no question tally (answered, applic
 confidence) and has no points for gates or consistency rules. Other hidden questions
 (trigger unanswered, invalid, not applicable or hidden by such a trigger) and not
 applicable questions count nowhere.
+
+A question whose ``show_when`` does not hold for the firm's profile does not exist for the
+firm: it is hidden (not denied), and so are its follow-ups. Unscored questions (text,
+number, ``unscored: true``) only make ``usable`` values. Rates and trends are computed
+from their number inputs (SPEC12 §3): denied when an input is denied, not counted when an
+input has no usable value (or the rule cannot divide), 0 points with a "not measured"
+finding when an input is not measured.
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .inputs import AnswerInput
+from .definition import NOT_MEASURED, QuestionType
+from .inputs import NO_PROFILE, AnswerInput, Profile
 from .model import NEVER, DefinitionModel, QuestionModel
-from .questions import has_text
+from .questions import as_number, trend_points
 
 
 @dataclass(slots=True)
@@ -43,6 +51,15 @@ class Tally:
         self.answered_weight += weight
         self.evidence += bool(answer.has_evidence)
         self.verified += bool(answer.verified)
+
+    def count_computed(self, weight: float, points: float, inputs: list[AnswerInput]) -> None:
+        """Count a computed rate or trend: evidenced or verified when all its inputs are."""
+        self.applicable += 1
+        self.answered += 1
+        self.weighted_points += weight * points
+        self.answered_weight += weight
+        self.evidence += all(answer.has_evidence for answer in inputs)
+        self.verified += all(answer.verified for answer in inputs)
 
     def count_denied(self, weight: float, floor: float) -> None:
         """Count a follow-up whose trigger denies the capability at its lowest score."""
@@ -71,18 +88,33 @@ class Resolution:
     usable: dict[str, Any] = field(default_factory=dict)
     points: dict[str, float] = field(default_factory=dict)
     tallies: list[Tally] = field(default_factory=list)
+    not_applicable: set[str] = field(default_factory=set)  # visible, answered "n/a"
+    not_measured: list[str] = field(default_factory=list)  # findings, in file order
+    profile: Profile = NO_PROFILE
 
     def question_points(self, code: str) -> float:
         """Return the question's points, 0 when it is unanswered, NA, hidden or unknown."""
         return self.points.get(code, 0.0)
 
 
-def resolve(model: DefinitionModel, answers: Mapping[str, AnswerInput]) -> Resolution:
+def resolve(
+    model: DefinitionModel, answers: Mapping[str, AnswerInput], profile: Profile = NO_PROFILE
+) -> Resolution:
     """Return what the answers count as; answers to unknown questions are ignored."""
-    resolution = Resolution(tallies=[Tally() for _ in model.dimension_codes])
+    resolution = Resolution(tallies=[Tally() for _ in model.dimension_codes], profile=profile)
     for question in model.questions:
-        read_answer(question, answers.get(question.code), resolution)
+        if question.show_when and not shown_for(question, profile):
+            resolution.hidden.add(question.code)
+        elif question.inputs:
+            read_computed(question, answers, resolution)
+        else:
+            read_answer(question, answers.get(question.code), resolution)
     return resolution
+
+
+def shown_for(question: QuestionModel, profile: Profile) -> bool:
+    """Return True when the question's show_when holds for the profile."""
+    return all(predicate({}, frozenset(), profile) for predicate in question.show_when)
 
 
 def read_answer(question: QuestionModel, answer: AnswerInput | None, into: Resolution) -> None:
@@ -99,11 +131,14 @@ def read_answer(question: QuestionModel, answer: AnswerInput | None, into: Resol
                     into.tallies[question.dimension].count_denied(question.weight, question.floor)
             return
     if answer is not None and answer.not_applicable and question.allow_na:
+        into.not_applicable.add(question.code)
         return
     value = None if answer is None else answer.value
     if not question.scored:
-        if has_text(value):
+        if question.accepts(value):
             into.usable[question.code] = value
+            if value == NOT_MEASURED:
+                into.not_measured.append(question.code)
         return
     tally = into.tallies[question.dimension]
     tally.applicable += 1
@@ -112,3 +147,55 @@ def read_answer(question: QuestionModel, answer: AnswerInput | None, into: Resol
         into.usable[question.code] = value
         into.points[question.code] = points
         tally.count_answer(question.weight, points, answer)  # type: ignore[arg-type]
+
+
+def read_computed(
+    question: QuestionModel, answers: Mapping[str, AnswerInput], into: Resolution
+) -> None:
+    """Record a rate's or trend's outcome from its inputs (all read before it)."""
+    code = question.code
+    if any(input_code in into.denied for input_code in question.inputs):
+        into.hidden.add(code)
+        into.denied.add(code)
+        into.tallies[question.dimension].count_denied(question.weight, question.floor)
+        return
+    values = [into.usable.get(input_code, NEVER) for input_code in question.inputs]
+    if any(value is NEVER for value in values):
+        return
+    inputs = [answers[input_code] for input_code in question.inputs]
+    tally = into.tallies[question.dimension]
+    if any(value == NOT_MEASURED for value in values):
+        into.not_measured.append(code)
+        into.points[code] = 0.0
+        tally.count_computed(question.weight, 0.0, inputs)
+        return
+    numbers = [as_number(value) or 0.0 for value in values]
+    computed = computed_points(question, numbers)
+    if computed is None:
+        return
+    percentage, points = computed
+    into.usable[code] = percentage
+    into.points[code] = points
+    tally.count_computed(question.weight, points, inputs)
+
+
+def computed_points(question: QuestionModel, numbers: list[float]) -> tuple[float, float] | None:
+    """Return (percentage, points) of a rate or trend; None when it cannot be computed
+    (a zero denominator, previous value or intensity base)."""
+    spec = question.question
+    if spec.type is QuestionType.RATE:
+        numerator, denominator = numbers
+        if denominator == 0:
+            return None
+        percentage = max(0.0, min(100.0, 100 * numerator / denominator))
+        assert question.band_score is not None
+        return percentage, question.band_score(percentage)
+    current, previous, *bases = numbers
+    if bases:
+        if 0 in bases:
+            return None
+        current, previous = current / bases[0], previous / bases[1]
+    if previous == 0:
+        return None
+    change = (current - previous) / abs(previous)
+    return round(100 * change, 4), trend_points(change, spec.better)

@@ -5,28 +5,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .definition import Definition, QuestionSpec
-from .inputs import AnswerInput
+from .inputs import NO_PROFILE, AnswerInput, Profile
 from .model import NEVER, DefinitionModel, QuestionModel, model_for
-from .resolution import resolve
+from .resolution import resolve, shown_for
 
 
 def is_visible(
-    definition: Definition, question_code: str, answers: Mapping[str, AnswerInput]
+    definition: Definition,
+    question_code: str,
+    answers: Mapping[str, AnswerInput],
+    profile: Profile = NO_PROFILE,
 ) -> bool:
-    """Return True when the question is asked: its dependency holds, and so on up the chain
-    (a question under a hidden trigger is hidden). Raises KeyError for an unknown code.
+    """Return True when the question is asked: its show_when holds for the profile and its
+    dependency holds, and so on up the chain (a question under a hidden trigger is hidden).
+    Raises KeyError for an unknown code.
 
     Walks only the question's chain of triggers, so asking it for every question of a page
     stays cheap; ``visible_questions`` answers for all questions in one pass.
     """
     model = model_for(definition)
     question = model.questions[model.position[question_code]]
-    while question.trigger_values is not None:
+    while True:
+        if question.show_when and not shown_for(question, profile):
+            return False
+        if question.trigger_values is None:
+            return True
         trigger = trigger_of(model, question)
         if trigger is None or usable_value(trigger, answers) not in question.trigger_values:
             return False
         question = trigger
-    return True
 
 
 def trigger_of(model: DefinitionModel, question: QuestionModel) -> QuestionModel | None:
@@ -47,9 +54,10 @@ def usable_value(trigger: QuestionModel, answers: Mapping[str, AnswerInput]) -> 
 
 
 def visible_questions(
-    definition: Definition, answers: Mapping[str, AnswerInput]
+    definition: Definition, answers: Mapping[str, AnswerInput], profile: Profile = NO_PROFILE
 ) -> list[QuestionSpec]:
-    """Return the questions that are asked, in file order."""
+    """Return the questions that exist for the firm and are shown, in file order (rates and
+    trends included: they are computed, not asked)."""
     model = model_for(definition)
-    hidden = resolve(model, answers).hidden
+    hidden = resolve(model, answers, profile).hidden
     return [question.question for question in model.questions if question.code not in hidden]

@@ -23,6 +23,7 @@ from diagnosis.models import (
     ProviderMembership,
     User,
 )
+from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.notifications import send_email
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's limit on bound variables
@@ -85,6 +86,7 @@ def assignments_set_provider(*, firm_ids: Iterable[int], provider: Provider, act
         changed += len(moved) + len(new)
     if changed:
         transaction.on_commit(lambda: notify_provider_assigned(provider.pk, changed))
+        benchmark_refresh_after_commit()  # the provider table counts the firms' history anew
     return changed
 
 
@@ -117,6 +119,7 @@ def assignments_set_consultant(
         changed += ids
     if changed:
         transaction.on_commit(lambda: notify_consultant_assigned(consultant.pk, changed))
+        benchmark_refresh_after_commit()  # the consultants' rows count the firms anew
     return len(changed)
 
 

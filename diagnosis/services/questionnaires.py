@@ -7,7 +7,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from diagnosis.definitions.loader import definition_checksum, parse_definition, read_definition_data
+from diagnosis.definitions.frameworks import Frameworks, frameworks_beside
+from diagnosis.definitions.loader import (
+    BUNDLED_DIR,
+    definition_checksum,
+    parse_definition,
+    read_definition_data,
+)
 from diagnosis.models import Dimension, Option, Question, QuestionnaireVersion, User
 from diagnosis.scoring.definition import Definition
 from diagnosis.services.audit import audit_log
@@ -31,14 +37,26 @@ def questionnaire_load(*, path: str | Path, publish: bool = False) -> LoadResult
     content of a published version would change.
     """
     data = read_definition_data(path)
-    return questionnaire_store(data=data, source=Path(path).name, publish=publish)
+    frameworks = frameworks_beside(Path(path))
+    return questionnaire_store(
+        data=data, source=Path(path).name, publish=publish, frameworks=frameworks
+    )
 
 
 @transaction.atomic
-def questionnaire_store(*, data: dict[str, Any], source: str, publish: bool = False) -> LoadResult:
+def questionnaire_store(
+    *,
+    data: dict[str, Any],
+    source: str,
+    publish: bool = False,
+    frameworks: Frameworks | None = None,
+) -> LoadResult:
     """Validate a definition file's mapping (named source in errors) and store it, as
-    questionnaire_load does with the file."""
-    definition = parse_definition(data, source=source)
+    questionnaire_load does with the file; covers codes are checked against frameworks
+    (by default the bundled frameworks.yaml, when there is one)."""
+    if frameworks is None:
+        frameworks = frameworks_beside(BUNDLED_DIR / "any.yaml")
+    definition = parse_definition(data, source=source, frameworks=frameworks)
     checksum = definition_checksum(data)
     version = (
         QuestionnaireVersion.objects.select_for_update()

@@ -6,10 +6,12 @@ assessment, validated if signed off, else self-assessed. The base cells (distric
 × size class) are counted by the database in one grouped INSERT … SELECT per measure; the
 district, division, size-class and city cells are then summed from the base cells, also in
 the database. The same statements run on SQLite and PostgreSQL. The old cells are replaced
-in one transaction: a refresh that fails keeps them, logs why and records it.
+in one transaction: a refresh that fails keeps them, logs why and records it. The same
+transaction rewrites the provider table's city-wide review history (ReviewFigure).
 
 The results page therefore shows the figures of the last refresh (it says when): one is
-queued with the peer benchmarks' after each submission and sign-off (debounced) and the
+queued with the peer benchmarks' after each submission, return, sign-off and assignment
+(debounced) and the
 worker runs one nightly (services/benchmarks.py, diagnosis/worker.py).
 """
 
@@ -22,7 +24,8 @@ from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
-from diagnosis.models import DimensionScore, ResultCell, ResultRefresh
+from diagnosis.models import DimensionScore, ResultCell, ResultRefresh, ReviewFigure
+from diagnosis.queries.providers import HISTORY_FIELDS, TableScope, review_history
 from diagnosis.queries.results import current_results, kind_of
 
 logger = logging.getLogger("diagnosis.results")
@@ -39,6 +42,19 @@ ROLLUPS = {
 SEGMENT = ("district", "industry", "size_class")
 
 
+def refresh_review_figures() -> None:
+    """Rewrite the providers' and consultants' city-wide review history (ReviewFigure);
+    part of refresh_result_figures' transaction."""
+    ReviewFigure.objects.all().delete()
+    city = TableScope(provider_ids=None, districts=None, with_consultants=True)
+    figures = [
+        ReviewFigure(group=group, key=key, **{name: getattr(row, name) for name in HISTORY_FIELDS})
+        for group in ReviewFigure.Group.values
+        for key, row in review_history(city, group).items()
+    ]
+    ReviewFigure.objects.bulk_create(figures)
+
+
 def refresh_result_figures() -> bool:
     """Recompute every result cell in one transaction. Never raises: a failure keeps the
     previous cells, is logged and recorded on ResultRefresh; returns whether it succeeded."""
@@ -50,6 +66,7 @@ def refresh_result_figures() -> bool:
                 _insert_base(measure, rows)
             for level, fields in ROLLUPS.items():
                 _insert_rollup(level, fields)
+            refresh_review_figures()
     except Exception as error:
         logger.exception("Result figures refresh failed; the previous cells are kept")
         _record(failed_at=timezone.now(), error=repr(error))

@@ -238,6 +238,7 @@ def review_return(*, assessment: Assessment, consultant: User, comment: str) -> 
     transaction.on_commit(
         lambda: notify_firm(assessment, "assessment-returned", {"comment": comment.strip()})
     )
+    benchmark_refresh_after_commit()  # the provider table counts returns
     return assessment
 
 
@@ -316,6 +317,7 @@ def assignment_set(
     assignment, _created = Assignment.objects.update_or_create(
         firm=firm, defaults={"provider": provider, "consultant": consultant}
     )
+    benchmark_refresh_after_commit()  # the provider table counts the firm's history anew
     audit_log(
         "diagnosis.firm.assigned",
         actor=actor,

@@ -23,7 +23,7 @@ def compute_card(state: AssessmentState, kind: str = ScoreResult.Kind.SELF) -> S
     inputs = state.inputs
     if kind == ScoreResult.Kind.VALIDATED:
         inputs = validated_inputs(state)
-    return score(state.definition, inputs, state.goal_inputs())
+    return score(state.definition, inputs, state.goal_inputs(), state.profile)
 
 
 def validated_inputs(state: AssessmentState) -> dict[str, AnswerInput]:

@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from diagnosis.forms.cards import goal_card_html, progress_html, question_card_html
 from diagnosis.forms.sections import QuestionItem
 from diagnosis.forms.widgets import options_html
 from diagnosis.scoring.card import ConsistencyWarning
@@ -84,4 +85,39 @@ def question_options(item: QuestionItem, writable: bool) -> SafeString:
         item.form["value"].value(),
         language=get_language() or "zh-hans",
         writable=writable,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def question_card(context: template.Context) -> SafeString:
+    """The question card of `item` (see forms/cards.py), swapped out of band when `oob`."""
+    return question_card_html(
+        context["item"],
+        context["assessment"],
+        writable=bool(context.get("writable")),
+        oob=bool(context.get("oob")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def progress_sidebar(context: template.Context) -> SafeString:
+    """The progress sidebar of the page's `dimension` (see forms/cards.py)."""
+    return progress_html(
+        context["state"],
+        context["dimension"],
+        context["assessment"],
+        writable=bool(context.get("writable")),
+        oob=bool(context.get("oob")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def goal_card(context: template.Context) -> SafeString:
+    """The goal card of the page's `dimension` (see forms/cards.py)."""
+    return goal_card_html(
+        context["goal_form"],
+        context["dimension"],
+        context["assessment"],
+        writable=bool(context.get("writable")),
+        saved=bool(context.get("goal_saved")),
     )

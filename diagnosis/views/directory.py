@@ -40,7 +40,7 @@ from diagnosis.queries.directory import (
     manager_firm_ids,
 )
 from diagnosis.queries.population import PopulationStatus
-from diagnosis.queries.providers import provider_table
+from diagnosis.queries.providers import history_computed_at, provider_table
 from diagnosis.services.assignments import (
     AssignmentError,
     assignments_set_consultant,
@@ -193,6 +193,8 @@ def providers(request: AuthenticatedHttpRequest) -> HttpResponse:
         "provider_rows": provider_rows,
         "consultant_rows": consultant_rows,
         "due_days": settings.REVIEW_DUE_DAYS,
+        "live": scope.districts is not None,
+        "computed_at": history_computed_at(scope),
     }
     return render(request, "diagnosis/directory/providers.html", context)
 

@@ -6,6 +6,9 @@ SQLite database in a temporary directory, deleted at the end. Prints:
 - ``section_page_queries``: queries for a logged-in respondent's GET of a section page,
   the larger of the largest and the smallest dimension (budget 10);
 - ``autosave_queries``: one answer saved through the htmx endpoint (budget 6);
+- ``section_page_built_ms``: a section page in process, built afresh (median);
+- ``autosave_ms``: one answer autosaved in process with the revision the previous
+  response carried, its value alternating between two (median);
 - ``section_save_queries``: a whole page of answers in one no-JavaScript POST (budget 8);
 - ``section_page_rps``: section pages per second from gunicorn (2 sync workers) under
   ``wrk -t1 -c2 -d4s``; ``ceiling_rps``: the same for a database-free Django view returning
@@ -104,6 +107,7 @@ def measure_query_counts(client, assessment, smallest, largest) -> None:
     comment(f"queries per dimension: {per_dimension}: {same}")
     measure_page_times(client, reverse("section", args=[assessment.pk, largest.code]))
     measure_autosave(client, assessment, largest)
+    measure_autosave_time(client, assessment, largest)
     measure_section_save(client, assessment, largest)
 
 
@@ -137,6 +141,36 @@ def measure_autosave(client, assessment, dimension) -> None:
         f"autosave: new answer {counts[0]}, changed answer {counts[1]}, "
         f"of which transaction control: {transaction_statements(last)}"
     )
+
+
+def measure_autosave_time(client, assessment, dimension) -> None:
+    """In-process time of one autosave POST, as htmx sends it: each carries the revision
+    the previous response showed, so every save changes the answer and none is refused."""
+    from django.urls import reverse
+
+    question = next(q for q in dimension.questions if q.depends_on is None)
+    url = reverse("answer_autosave", args=[assessment.pk, question.code])
+    values = _two_values(question)
+    revision_field = re.compile(rf'name="q-{re.escape(question.code)}-rev" value="(\d+)"'.encode())
+    page = client.get(reverse("section", args=[assessment.pk, dimension.code])).content
+    shown = revision_field.search(page)
+    assert shown is not None, "the section page shows no revision"
+    carried = [shown.group(1).decode()]  # the revision the last response showed
+    saves = [0]
+
+    def autosave() -> None:
+        saves[0] += 1
+        data = {
+            f"q-{question.code}-value": values[saves[0] % 2],
+            f"q-{question.code}-rev": carried[0],
+        }
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, response.content.decode()[:2000]
+        found = revision_field.search(response.content)
+        assert found is not None and found.group(1).decode() != carried[0]
+        carried[0] = found.group(1).decode()
+
+    emit("autosave_ms", median_ms(autosave, runs=200, warmup=5, limit_s=4), "ms", decimals=2)
 
 
 def _two_values(question) -> list[str]:

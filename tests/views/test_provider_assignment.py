@@ -20,8 +20,16 @@ from diagnosis.models import (
 )
 from diagnosis.services.assessments import assessment_submit
 from diagnosis.services.assignments import assignments_set_provider
+from diagnosis.services.result_figures import refresh_result_figures
+from tests.committing import committed
 from tests.directory_data import make_directory_firms
-from tests.factories import make_firm, make_member, make_population_firm, make_user
+from tests.factories import (
+    make_district_officer,
+    make_firm,
+    make_member,
+    make_population_firm,
+    make_user,
+)
 
 TABLE_BUDGET = 16
 
@@ -204,14 +212,55 @@ def test_the_table_shows_each_providers_figures(
     assessment(firms[2], "submitted", 30)  # overdue
     assessment(firms[3], "in_review", 2)
     client.force_login(administrator)
+
+    def provider_row(response):
+        return next(r for r in response.context["provider_rows"] if r.key == provider.pk)
+
+    # Live: firms assigned, waiting, overdue. The history columns wait for the refresh.
+    before = client.get(reverse("providers"))
+    row = provider_row(before)
+    assert (row.firms_assigned, row.waiting, row.overdue) == (5, 2, 1)
+    assert (row.submitted, row.median_days) == (0, None)
+    assert before.context["computed_at"] is None
+    assert "尚未计算" in before.content.decode()
+    refresh_result_figures()
     response = client.get(reverse("providers"))
-    row = next(r for r in response.context["provider_rows"] if r.key == provider.pk)
+    row = provider_row(response)
     # the consultant fixture assigns `firm` too: five firms, four assessed
     assert (row.firms_assigned, row.waiting, row.overdue, row.submitted) == (5, 2, 1, 4)
     assert row.median_days == pytest.approx(8)
     assert row.returned_share == pytest.approx(0.25)
     consultant_row = next(r for r in response.context["consultant_rows"] if r.key == consultant.pk)
     assert consultant_row.firms_assigned == 5 and consultant_row.overdue == 1
+    assert consultant_row.submitted == 4 and consultant_row.median_days == pytest.approx(8)
+    assert response.context["computed_at"] is not None
+    # A district officer's rows are computed live over their districts: the same figures
+    # here (every firm is in minhang), none for another district.
+    officer = make_district_officer("minhang")
+    client.force_login(officer)
+    live = provider_row(client.get(reverse("providers")))
+    assert (live.submitted, live.returned, live.waiting, live.overdue) == (4, 1, 2, 1)
+    assert live.median_days == pytest.approx(8)
+    client.force_login(make_district_officer("pudong"))
+    elsewhere = provider_row(client.get(reverse("providers")))
+    assert (elsewhere.submitted, elsewhere.waiting, elsewhere.median_days) == (0, 0, None)
+
+
+def test_a_firm_moved_to_another_provider_takes_its_history_at_the_next_refresh(
+    client, administrator, provider, other_provider, questionnaire
+):
+    firm = make_firm()
+    Assignment.objects.create(firm=firm, provider=provider)
+    Assessment.objects.create(
+        firm=firm, questionnaire=questionnaire, status="submitted", submitted_at=timezone.now()
+    )
+    refresh_result_figures()
+    with committed():  # the move queues a refresh (the immediate backend runs it)
+        assignments_set_provider(firm_ids=[firm.pk], provider=other_provider, actor=administrator)
+    client.force_login(administrator)
+    rows = {r.key: r for r in client.get(reverse("providers")).context["provider_rows"]}
+    assert (rows[provider.pk].submitted, rows[other_provider.pk].submitted) == (0, 1)
+    assert (rows[provider.pk].waiting, rows[other_provider.pk].waiting) == (0, 1)
 
 
 def test_a_manager_sees_only_their_provider_and_consultants(
@@ -266,6 +315,7 @@ def test_the_table_counts_the_answers_consultants_changed(
             validated_by=consultant,
             validated_at=timezone.now(),
         )
+    refresh_result_figures()
     client.force_login(administrator)
     response = client.get(reverse("providers"))
     row = next(r for r in response.context["provider_rows"] if r.key == provider.pk)
