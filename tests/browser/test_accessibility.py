@@ -47,6 +47,29 @@ def test_it_keeps_the_focus_so_arrow_keys_move_on_within_a_radio_group(
     assert Answer.objects.get(assessment=assessment, question__code="STR-01").value == 2
 
 
+def test_it_saves_a_key_pressed_while_the_answered_card_is_still_settling(
+    open_page: OpenPage, assessment: Assessment, respondent: User
+):
+    """htmx hooks a swapped-in card up only after its settle delay; a change in between
+    must not be lost. The delay is stretched so the test does not depend on timing."""
+    page = open_page(respondent)
+    page.goto(section_url(assessment, "STR"))
+    page.evaluate("htmx.config.defaultSettleDelay = 1500")
+    card = page.get_by_test_id("question-STR-01")
+    saved_by_server(page, "STR-01", lambda: card.locator("label:has(input[value='1'])").click())
+    assert focused(page) == ["q-STR-01-value", "1"]
+
+    with page.expect_response(is_autosave_of("STR-01")) as saving:
+        page.keyboard.press("ArrowDown")  # within the settle delay of the swapped card
+    assert saving.value.ok
+    expect(card.locator("input[type=radio][value='2']")).to_be_checked()
+    expect(page.locator("#q-STR-01 .answer-status")).not_to_have_class("is-error")
+    page.wait_for_function(
+        "() => !document.querySelector('#q-STR-01').classList.contains('htmx-request')"
+    )
+    assert Answer.objects.get(assessment=assessment, question__code="STR-01").value == 2
+
+
 def test_it_lets_not_applicable_and_an_answer_exclude_each_other(
     open_page: OpenPage, assessment: Assessment, respondent: User
 ):

@@ -32,7 +32,9 @@
 
   function stateOf(id) {
     if (!cards[id]) {
-      cards[id] = { edits: 0, sent: 0, acked: 0, attempts: 0, timer: null, failing: false };
+      cards[id] = {
+        edits: 0, sent: 0, acked: 0, attempts: 0, timer: null, failing: false, inflight: false
+      };
     }
     return cards[id];
   }
@@ -122,6 +124,7 @@
     clearTimeout(state.timer);
     state.timer = null;
     state.sent = state.edits;
+    state.inflight = true;
   });
 
   function adoptRevision(card, html) {
@@ -168,6 +171,7 @@
       return;
     }
     var state = stateOf(card.id);
+    state.inflight = false;
     var xhr = event.detail.xhr;
     var status = xhr ? xhr.status : 0;
     if (event.detail.successful) {
@@ -186,6 +190,24 @@
       card.classList.remove("is-pending");
       showSaveError(card, xhr);
     }
+  });
+
+  // A card put in by a swap listens for changes only once htmx has processed it, after
+  // the settle delay; a change made in between (a fast arrow key) would go unsent. Send
+  // it now, as if the user had just made it.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    if (!(root instanceof Element)) {
+      return;
+    }
+    var found = Array.prototype.slice.call(root.querySelectorAll(CARD));
+    [root].concat(found).forEach(function (element) {
+      var card = autosaveCard(element);
+      var state = card ? cards[card.id] : null;
+      if (state && state.edits > state.sent && !state.inflight && !state.timer) {
+        htmx.trigger(card, "change");
+      }
+    });
   });
 
   // --- Retrying ---------------------------------------------------------------------
