@@ -10,7 +10,10 @@ class DiagnosisConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        from diagnosis import auth  # noqa: F401 (connects the failed-login counter)
+        from diagnosis import (
+            auth,  # noqa: F401 (connects the failed-login counter)
+            current,  # noqa: F401 (keeps FirmCurrent with the assessments)
+        )
         from diagnosis.forms.firms import CHOOSE
 
         # Django 6.1's empty choice of every model select ("- Select an option -") is not

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from diagnosis.current import refresh_current
 from diagnosis.firmdata import credit_code_check_character
 from diagnosis.models import (
     Assessment,
@@ -129,6 +130,7 @@ def make_directory_firms(
                     )
                 )
         ScoreResult.objects.bulk_create(results)
+        refresh_current(by_code.values())  # written in bulk, past the signals
         saved_results = ScoreResult.objects.filter(assessment__in=saved).values_list(
             "pk", flat=True
         )

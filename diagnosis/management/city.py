@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Model
 from django.utils import timezone
 
+from diagnosis.current import refresh_current
 from diagnosis.firmdata import District, credit_code_check_character, size_class
 from diagnosis.management.bulk import next_id, reset_sequences, write_rows
 from diagnosis.management.city_profiles import Profile, Profiles
@@ -600,6 +601,7 @@ def generate_city(
         _write(rows)
         _quotas()
         reset_sequences(WRITTEN)
+        refresh_current()  # written in bulk, past the signals
     return summary(len(providers))
 
 

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.utils import timezone
 
+from diagnosis.current import refresh_current
 from diagnosis.models import (
     Assessment,
     Assignment,
@@ -161,6 +162,7 @@ def _advance(firm: Firm, step: str, consultant: User, rng: random.Random) -> Non
     elif step == "signed_off":
         review.review_sign_off(assessment=assessment, consultant=consultant)
     Assessment.objects.filter(pk=assessment.pk).update(created_at=started)
+    refresh_current([assessment.firm_id])  # back-dated past the signals
 
 
 def _quotas() -> None:

@@ -3,6 +3,7 @@ from diagnosis.models.assessment import (
     Assessment,
     DimensionGoal,
     DimensionScore,
+    FirmCurrent,
     ScoreResult,
 )
 from diagnosis.models.audit import AuditEntry
@@ -43,6 +44,7 @@ __all__ = [
     "DistrictOfficer",
     "DistrictQuota",
     "Firm",
+    "FirmCurrent",
     "Invitation",
     "JoinRequest",
     "Membership",

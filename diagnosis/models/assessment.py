@@ -178,3 +178,33 @@ class DimensionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id}:{self.dimension_id}={self.score}"
+
+
+class FirmCurrent(models.Model):
+    """Each firm's latest assessment with its status, dates and headline result (validated
+    once signed off, else self-assessed): what the programme pages filter and sort on.
+
+    Derived data, kept by diagnosis.current: rewritten for a firm whenever one of its
+    assessments or results is saved or deleted (signals, so the admin keeps it too), and
+    for every firm by `refresh_current()` after bulk writes. A firm without an assessment
+    has no row.
+    """
+
+    firm = models.OneToOneField(Firm, models.CASCADE, primary_key=True, related_name="current")
+    assessment = models.OneToOneField(Assessment, models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Assessment.Status)
+    created_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True)
+    validated_at = models.DateTimeField(null=True)
+    overall = models.FloatField(null=True)
+    level = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("firm's current assessment")
+        verbose_name_plural = _("firms' current assessments")
+        indexes = [
+            models.Index(fields=["status", "overall"], name="firm_current_status_overall"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id}: {self.assessment_id} {self.status}"

@@ -3,8 +3,9 @@ assessment, provider, consultant and scores; filters, sorting and count-free pag
 
 A page is two statements whatever the number of firms: the first selects the page's ids
 (filters and order only, LIMIT/OFFSET, no COUNT), the second reads those rows with every
-annotation. Exports read the same rows in chunks of ids, plus the dimension scores of each
-chunk in one more statement.
+annotation. Status, dates and scores come from FirmCurrent (diagnosis.current) by a join.
+Exports read the same rows in chunks of ids, plus the dimension scores of each chunk in one
+more statement.
 """
 
 from collections.abc import Iterator, Sequence
@@ -12,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 
 from diagnosis.models import (
     Assessment,
@@ -74,16 +74,6 @@ class DirectoryPage:
         return self.number > 1
 
 
-def _latest(field_name: str) -> Subquery:
-    latest = Assessment.objects.filter(firm=OuterRef("firm_id")).order_by("-created_at", "-pk")
-    return Subquery(latest.values(field_name)[:1])
-
-
-def _result(kind: str, field_name: str, output: Any) -> Subquery:
-    results = ScoreResult.objects.filter(assessment=OuterRef("latest_id"), kind=kind)
-    return Subquery(results.values(field_name)[:1], output_field=output)
-
-
 def directory_queryset(
     queryset: QuerySet[PopulationFirm], filters: DirectoryFilters
 ) -> QuerySet[PopulationFirm]:
@@ -94,19 +84,11 @@ def directory_queryset(
     Annotations that no filter or ordering uses cost nothing in the id query.
     """
     annotated = population_filter(queryset, filters.population).annotate(
-        latest_id=_latest("pk"),
-        latest_submitted_at=_latest("submitted_at"),
-        latest_validated_at=_latest("validated_at"),
-    )
-    annotated = annotated.annotate(
-        overall=Coalesce(
-            _result(ScoreResult.Kind.VALIDATED, "overall", FloatField()),
-            _result(ScoreResult.Kind.SELF, "overall", FloatField()),
-        ),
-        level=Coalesce(
-            _result(ScoreResult.Kind.VALIDATED, "level", IntegerField()),
-            _result(ScoreResult.Kind.SELF, "level", IntegerField()),
-        ),
+        latest_id=F("firm__current__assessment_id"),
+        latest_submitted_at=F("firm__current__submitted_at"),
+        latest_validated_at=F("firm__current__validated_at"),
+        overall=F("firm__current__overall"),
+        level=F("firm__current__level"),
     )
     conditions = Q()
     if filters.providers or filters.without_provider:

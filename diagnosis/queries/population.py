@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -110,10 +111,11 @@ def population_with_status(
     """The population firms annotated with `status` (a PopulationStatus value) and
     `started_at` (when their latest assessment was started, if any)."""
     queryset = PopulationFirm.objects.all() if queryset is None else queryset
-    latest = Assessment.objects.filter(firm=OuterRef("firm_id")).order_by("-created_at", "-pk")
+    # The latest assessment as FirmCurrent keeps it (diagnosis.current): a join, not a
+    # subquery per firm.
     return queryset.annotate(
-        latest_status=Subquery(latest.values("status")[:1]),
-        started_at=Subquery(latest.values("created_at")[:1]),
+        latest_status=F("firm__current__status"),
+        started_at=F("firm__current__created_at"),
     ).annotate(
         status=Case(
             When(firm__isnull=True, then=Value(PopulationStatus.NOT_REGISTERED.value)),

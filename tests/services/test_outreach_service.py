@@ -112,6 +112,7 @@ def test_it_leaves_a_message_unsent_when_sending_fails(send, settings):
 def test_it_reminds_the_members_of_firms_that_started_long_ago(
     send, questionnaire, respondent, firm, colleague
 ):
+    from diagnosis.current import refresh_current
     from diagnosis.services.assessments import assessment_start
 
     entry = make_population_firm(firm=firm)
@@ -119,6 +120,7 @@ def test_it_reminds_the_members_of_firms_that_started_long_ago(
     Assessment.objects.filter(pk=assessment.pk).update(
         created_at=timezone.now() - timedelta(days=20)
     )
+    refresh_current([firm.pk])  # back-dated past the signals
     recent_firm = make_firm()
     make_member(recent_firm, Membership.Role.OWNER)
     make_population_firm(firm=recent_firm)

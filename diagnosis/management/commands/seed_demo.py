@@ -6,6 +6,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from diagnosis.current import refresh_current
 from diagnosis.firmdata import credit_code_check_character
 from diagnosis.management.demo_population import seed_population
 from diagnosis.models import (
@@ -115,6 +116,7 @@ class Command(BaseCommand):
             validated_at=year_ago,
             report_number=review.report_number(past.pk, year_ago.year),
         )
+        refresh_current([firm.pk])  # back-dated past the signals
         peer, _ = Firm.objects.get_or_create(
             credit_code=PEER_FIRM_CODE,
             defaults={
