@@ -15,14 +15,13 @@ from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
-    OuterRef,
+    F,
     Q,
     QuerySet,
-    Subquery,
 )
 
 from diagnosis.firmdata import District, Industry, SizeClass
-from diagnosis.models import Assessment, DistrictQuota, PopulationFirm
+from diagnosis.models import DistrictQuota, PopulationFirm
 from diagnosis.queries.population import (
     STATUS_OF_ASSESSMENT,
     PopulationFilters,
@@ -84,12 +83,11 @@ type _Group = tuple[str, int, str, bool, str | None, int]
 
 
 def _grouped(queryset: QuerySet[PopulationFirm]) -> Iterable[_Group]:
-    latest = Assessment.objects.filter(firm=OuterRef("firm_id")).order_by("-created_at", "-pk")
     return (
         queryset.order_by()
         .annotate(
             registered=ExpressionWrapper(Q(firm__isnull=False), output_field=BooleanField()),
-            latest_status=Subquery(latest.values("status")[:1]),
+            latest_status=F("firm__current__status"),  # diagnosis.current keeps it
         )
         .values_list("district", "industry", "size_class", "registered", "latest_status")
         .annotate(firms=Count("pk"))
