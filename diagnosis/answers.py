@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from diagnosis.scoring.definition import QuestionSpec, QuestionType
+from diagnosis.scoring.definition import NOT_MEASURED, QuestionSpec, QuestionType
 
 MAX_TEXT_LENGTH = 2000
 
@@ -52,7 +52,8 @@ def clean_checklist(question: QuestionSpec, raw: Any) -> list[str]:
 
 
 def clean_kpi(question: QuestionSpec, raw: Any) -> float:
-    text = _single(raw).replace(",", "").replace("，", "")
+    # Thousands separators, and the full-width digits and signs of a Chinese input method.
+    text = _single(raw).translate(_NUMBER_CHARACTERS)
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -72,6 +73,16 @@ def clean_kpi(question: QuestionSpec, raw: Any) -> float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
+def clean_number(question: QuestionSpec, raw: Any) -> float | str:
+    """A raw figure in range (whole where the question says so), or "not measured"."""
+    if _single(raw) == NOT_MEASURED:
+        return NOT_MEASURED
+    value = clean_kpi(question, raw)
+    if question.integer and not isinstance(value, int):
+        raise ValidationError(_("Enter a whole number."), code="not_integer")
+    return value
+
+
 def clean_text(question: QuestionSpec, raw: Any) -> str:
     text = _single(raw)
     if len(text) > MAX_TEXT_LENGTH:
@@ -79,6 +90,12 @@ def clean_text(question: QuestionSpec, raw: Any) -> str:
             _("Keep it under %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH}, code="max_length"
         )
     return text
+
+
+_NUMBER_CHARACTERS = str.maketrans(
+    {",": None, "，": None, " ": None, "．": ".", "－": "-", "＋": "+"}
+    | {chr(0xFF10 + digit): str(digit) for digit in range(10)}
+)
 
 
 def _plain(number: float | None) -> str:
@@ -93,6 +110,7 @@ CLEANERS: dict[QuestionType, Callable[[QuestionSpec, Any], Any]] = {
     QuestionType.CHECKLIST: clean_checklist,
     QuestionType.KPI: clean_kpi,
     QuestionType.TEXT: clean_text,
+    QuestionType.NUMBER: clean_number,
 }
 
 
@@ -128,6 +146,8 @@ def display_answer(question: QuestionSpec, value: Any, not_applicable: bool = Fa
     if question.type is QuestionType.CHECKLIST:
         labels = [item.label.get(language) for item in question.items if item.code in value]
         return "; ".join(labels) if labels else _("None of these")
-    if question.type is QuestionType.KPI and question.unit:
+    if value == NOT_MEASURED and question.type is QuestionType.NUMBER:
+        return _("Not measured")
+    if question.type in (QuestionType.KPI, QuestionType.NUMBER) and question.unit:
         return f"{value} {question.unit.get(language)}"
     return str(value)

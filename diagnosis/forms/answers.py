@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.answers import MAX_TEXT_LENGTH, clean_answer
 from diagnosis.models import Answer
-from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType, Text
+from diagnosis.scoring.definition import (
+    NOT_MEASURED,
+    Definition,
+    QuestionSpec,
+    QuestionType,
+    Text,
+)
 from diagnosis.services.assessments import AnswerEntry
 
 EVIDENCE_TYPES = {
@@ -63,6 +69,15 @@ def kpi_field(question: QuestionSpec) -> forms.Field:
     return forms.CharField(widget=forms.NumberInput(attrs=attrs), required=False, max_length=40)
 
 
+def number_field(question: QuestionSpec) -> forms.Field:
+    """A raw figure: the kpi input, stepping by 1 where only whole numbers are accepted."""
+    field = kpi_field(question)
+    field.widget.attrs["step"] = 1 if question.integer else "any"
+    if question.integer:
+        field.widget.attrs["inputmode"] = "numeric"
+    return field
+
+
 def text_field(question: QuestionSpec) -> forms.Field:
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
@@ -77,6 +92,7 @@ FIELD_BUILDERS: dict[QuestionType, Callable[[QuestionSpec], forms.Field]] = {
     QuestionType.CHECKLIST: checklist_field,
     QuestionType.KPI: kpi_field,
     QuestionType.TEXT: text_field,
+    QuestionType.NUMBER: number_field,
 }
 
 
@@ -135,6 +151,12 @@ class AnswerForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
+        if question.type is QuestionType.NUMBER:  # always offered (FORMAT.md)
+            self.fields["not_measured"] = forms.BooleanField(
+                label=_("Not measured"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
 
     def clean_value(self) -> Any:
         return clean_answer(self.question, self.cleaned_data.get("value"))
@@ -143,10 +165,18 @@ class AnswerForm(forms.Form):
         data = super().clean()
         assert data is not None  # Form.clean returns cleaned_data
         # The page clears one when the other is chosen; without JavaScript both can arrive.
-        if data.get("na") and data.get("value") not in (None, "", []):
+        has_value = data.get("value") not in (None, "", [])
+        if data.get("na") and (has_value or data.get("not_measured")):
             raise ValidationError(
                 _("Choose an answer or “not applicable”, not both."), code="answer_and_na"
             )
+        if data.get("not_measured"):
+            if has_value and data["value"] != NOT_MEASURED:
+                raise ValidationError(
+                    _("Enter a figure or tick “not measured”, not both."),
+                    code="number_and_not_measured",
+                )
+            data["value"] = NOT_MEASURED
         return data
 
     def clean_rev(self) -> int | None:
@@ -178,9 +208,11 @@ def initial_for(answer: Answer | None) -> dict[str, Any]:
     value = answer.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
+    not_measured = value == NOT_MEASURED
     return {
-        "value": value,
+        "value": None if not_measured else value,
         "na": answer.not_applicable,
+        "not_measured": not_measured,
         "note": answer.note,
         "rev": answer.revision,
     }

@@ -24,7 +24,7 @@ from diagnosis.forms.sections import QuestionItem
 from diagnosis.forms.widgets import options_html
 from diagnosis.models import Assessment
 from diagnosis.queries.assessments import AssessmentState
-from diagnosis.scoring.definition import DimensionSpec, QuestionSpec, QuestionType
+from diagnosis.scoring.definition import NOT_MEASURED, DimensionSpec, QuestionSpec, QuestionType
 from diagnosis.templatetags.review_tags import question_feedback
 
 EVIDENCE_ACCEPT = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
@@ -47,6 +47,7 @@ class _CardParts:
     value_label: str
     unit: str
     na_label: str
+    not_measured_label: str
     note_summary: str
     evidence_prefix: str
 
@@ -65,6 +66,8 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
         code = escape(question.code)
         prefix = f"q-{code}-"
         na = f"{prefix}na," if question.allow_na else ""
+        if question.type is QuestionType.NUMBER:
+            na += f"{prefix}not_measured,"
         parts = _CardParts(
             question=question,
             code=code,
@@ -85,6 +88,7 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
             if question.unit
             else "",
             na_label=escape(_("Not applicable to our firm")),
+            not_measured_label=escape(_("Not measured: the firm does not keep this figure")),
             note_summary=escape(_("Note and evidence")),
             evidence_prefix=escape(_("Evidence:")),
         )
@@ -161,6 +165,8 @@ def question_card_html(
     item: QuestionItem, assessment: Assessment, *, writable: bool, oob: bool = False
 ) -> SafeString:
     """One question's card (a fieldset the page swaps in place after an autosave)."""
+    if not item.spec.asked:
+        return computed_card_html(item, oob=oob)
     form = item.form
     assert form is not None, "section_items gives every item it returns a form"
     spec = item.spec
@@ -202,8 +208,8 @@ def question_card_html(
     html.append(_alerts(item))
     html.append(_errors(form.non_field_errors(), 'class="text-danger small"'))
     value = form["value"]
-    if spec.type in (QuestionType.KPI, QuestionType.TEXT):
-        width = " w-auto" if spec.type is QuestionType.KPI else ""
+    if spec.type in (QuestionType.KPI, QuestionType.NUMBER, QuestionType.TEXT):
+        width = "" if spec.type is QuestionType.TEXT else " w-auto"
         html.append(
             f'\n      {parts.value_label}\n      <div class="input-group mb-2{width}">\n'
             f"        {widget_html(value, spec)}\n        {parts.unit}\n      </div>\n"
@@ -218,6 +224,13 @@ def question_card_html(
             f'<label class="form-check-label" for="{escape(na.id_for_label)}">'
             f"{parts.na_label}</label>\n      </div>\n"
         )
+    if "not_measured" in form.fields:
+        not_measured = form["not_measured"]
+        html.append(
+            f'\n      <div class="form-check mb-2">\n        {widget_html(not_measured, spec)} '
+            f'<label class="form-check-label" for="{escape(not_measured.id_for_label)}">'
+            f"{parts.not_measured_label}</label>\n      </div>\n"
+        )
     html.append(_note_and_evidence(item, assessment, parts, writable=writable))
     revision = answer.revision if answer is not None else 0
     html.append(
@@ -225,6 +238,41 @@ def question_card_html(
         f"  </div>\n</fieldset>\n"
     )
     return mark_safe("".join(html))  # noqa: S308 - every inserted value is escaped above
+
+
+def computed_card_html(item: QuestionItem, *, oob: bool = False) -> SafeString:
+    """A rate's or trend's card: what it is computed from and its value, never an input."""
+    spec = item.spec
+    language = get_language() or "zh-hans"
+    parts = _card_parts(spec, language)
+    code = parts.code
+    if spec.type is QuestionType.RATE:
+        formula = f"{escape(spec.numerator)} ÷ {escape(spec.denominator)}"
+    else:
+        formula = escape(_("change from %(previous)s to %(current)s")) % {
+            "previous": escape(spec.previous),
+            "current": escape(spec.current),
+        }
+    value = item.computed
+    if value == NOT_MEASURED:
+        shown = escape(_("Not measured: counts 0 points and is listed as a finding"))
+    elif isinstance(value, (int, float)):
+        sign = "+" if spec.type is QuestionType.TREND and value > 0 else ""
+        shown = f"<strong>{sign}{value:.1f} %</strong>"
+    else:
+        shown = escape(_("Shown once the figures it is computed from are entered."))
+    swap = ' hx-swap-oob="true"' if oob else ""
+    hidden = "" if item.visible else " is-hidden"
+    html = (
+        f'<fieldset id="q-{code}" class="card mb-3 question-card is-computed{hidden}"'
+        f' data-testid="question-{code}" data-visible="{"true" if item.visible else "false"}"'
+        f"{swap} disabled>\n"
+        f'  <div class="card-body">\n    {parts.legend}\n    {parts.help}\n'
+        f'    <p class="small mb-0" data-testid="computed-{code}">'
+        f"{escape(_('Computed, not asked:'))} {formula} = {shown}</p>\n"
+        f"  </div>\n</fieldset>\n"
+    )
+    return mark_safe(html)  # noqa: S308 - every inserted value is escaped above
 
 
 def _review_feedback(assessment: Assessment, code: str) -> str:

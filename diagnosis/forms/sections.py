@@ -24,6 +24,7 @@ class QuestionItem:
     just_saved: bool = False
     changed_by_other: bool = False
     overwrite: object = None
+    computed: float | str | None = None  # a rate's or trend's value (it has no form)
 
     @classmethod
     def build(
@@ -36,6 +37,7 @@ class QuestionItem:
             visible=state.visible(spec),
             answered=state.answered(spec),
             trigger_codes=_triggers(state, spec),
+            computed=None if spec.asked else state.computed(spec),
         )
 
     def depends_on(self, code: str) -> bool:
@@ -44,10 +46,18 @@ class QuestionItem:
 
 
 def _triggers(state: AssessmentState, spec: QuestionSpec) -> frozenset[str]:
+    """The questions whose answers change this one's card: its triggers, and the numbers
+    a rate or trend is computed from (with their triggers)."""
     codes = set()
-    while spec.depends_on is not None:
-        codes.add(spec.depends_on.question)
-        spec = state.definition.questions[spec.depends_on.question]
+    pending = [spec]
+    while pending:
+        question = pending.pop()
+        for code in question.inputs:
+            codes.add(code)
+            pending.append(state.definition.questions[code])
+        if question.depends_on is not None:
+            codes.add(question.depends_on.question)
+            pending.append(state.definition.questions[question.depends_on.question])
     return frozenset(codes)
 
 
@@ -61,7 +71,8 @@ def section_items(
     writable: bool = True,
     evidence_errors: Mapping[str, str] | None = None,
 ) -> list[QuestionItem]:
-    """The dimension's questions in order, with forms bound to `data` when given.
+    """The dimension's questions in order, with forms bound to `data` when given (rates
+    and trends have none: they are computed, never asked).
 
     `only(item)`, when given, keeps just the items it accepts; their forms are built
     after the check, so skipped questions cost nothing. `evidence_errors` (question code
@@ -70,7 +81,9 @@ def section_items(
     items = []
     for spec in dimension.questions:
         item = QuestionItem.build(state, spec, form=None)
-        if only is None or only(item):
+        if (only is None or only(item)) and not spec.asked:
+            items.append(item)
+        elif only is None or only(item):
             item.form = AnswerForm(spec, item.answer, data=data, files=files)
             if not writable:
                 for field in item.form.fields.values():

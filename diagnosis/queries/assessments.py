@@ -6,7 +6,15 @@ from functools import cached_property
 from django.db.models import F
 
 from diagnosis.models import Answer, Assessment, DimensionGoal
-from diagnosis.scoring import NO_PROFILE, AnswerInput, GoalInput, Profile, is_answered, is_visible
+from diagnosis.scoring import (
+    NO_PROFILE,
+    AnswerInput,
+    GoalInput,
+    Profile,
+    computed_values,
+    is_answered,
+    is_visible,
+)
 from diagnosis.scoring.definition import Definition, QuestionSpec
 
 
@@ -34,6 +42,7 @@ class AssessmentState:
     inputs: dict[str, AnswerInput] = field(init=False)
     # Each dimension's progress, computed once: the sidebar and the overall count share it.
     _progress: dict[str, Progress] = field(init=False, default_factory=dict)
+    _computed: dict[str, float | str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
@@ -62,6 +71,14 @@ class AssessmentState:
         self.answers[code] = answer
         self.inputs[code] = answer_input(answer)
         self._progress.clear()
+        self._computed = None
+
+    def computed(self, question: QuestionSpec) -> float | str | None:
+        """A rate's or trend's computed percentage, NOT_MEASURED, or None when it cannot
+        be computed from the answers yet."""
+        if self._computed is None:
+            self._computed = computed_values(self.definition, self.inputs, self.profile)
+        return self._computed.get(question.code)
 
     def visible(self, question: QuestionSpec) -> bool:
         return is_visible(self.definition, question.code, self.inputs, self.profile)

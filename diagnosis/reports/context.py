@@ -105,6 +105,7 @@ class Report:
     findings: list[ReviewComment] = field(default_factory=list)
     show_warning_details: bool = False
     peers: PeerBlock | None = None
+    not_measured: list[tuple[str, str]] = field(default_factory=list)  # (code, text)
 
     @property
     def warned_questions(self) -> list:
@@ -271,7 +272,19 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         if validated
         else [],
         show_warning_details=access.sees_everything,
+        not_measured=_not_measured(card, definition),
     )
+
+
+def _not_measured(card: ScoreCard, definition: Definition) -> list[tuple[str, str]]:
+    """The figures the firm does not measure, and the rates and trends they leave at 0
+    points: each a finding (FORMAT.md, number questions)."""
+    language = get_language() or "zh-hans"
+    return [
+        (code, definition.questions[code].text.get(language))
+        for code in card.not_measured
+        if code in definition.questions
+    ]
 
 
 def _peer_block(assessment: Assessment, card: ScoreCard, rows: list[DimensionRow]) -> PeerBlock:

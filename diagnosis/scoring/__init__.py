@@ -16,7 +16,7 @@ from .card import (
 from .engine import SCORING_VERSION, score
 from .inputs import NO_PROFILE, AnswerInput, GoalInput, Profile
 from .questions import is_answered, question_score
-from .visibility import is_visible, visible_questions
+from .visibility import computed_values, is_visible, visible_questions
 
 __all__ = [
     "NO_PROFILE",
@@ -31,6 +31,7 @@ __all__ = [
     "Priority",
     "Profile",
     "ScoreCard",
+    "computed_values",
     "is_answered",
     "is_visible",
     "question_score",

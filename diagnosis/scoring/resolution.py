@@ -112,6 +112,24 @@ def resolve(
     return resolution
 
 
+def computed_values(
+    model: DefinitionModel, answers: Mapping[str, AnswerInput], profile: Profile = NO_PROFILE
+) -> dict[str, float | str]:
+    """Return each rate's and trend's computed percentage (a trend's: the signed change),
+    or NOT_MEASURED when an input is not measured; rates and trends that cannot be
+    computed (yet) are left out."""
+    resolution = resolve(model, answers, profile)
+    values: dict[str, float | str] = {}
+    for question in model.questions:
+        if not question.inputs:
+            continue
+        if question.code in resolution.usable:
+            values[question.code] = resolution.usable[question.code]
+        elif question.code in resolution.not_measured:
+            values[question.code] = NOT_MEASURED
+    return values
+
+
 def shown_for(question: QuestionModel, profile: Profile) -> bool:
     """Return True when the question's show_when holds for the profile."""
     return all(predicate({}, frozenset(), profile) for predicate in question.show_when)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from .definition import Definition, QuestionSpec
 from .inputs import NO_PROFILE, AnswerInput, Profile
 from .model import NEVER, DefinitionModel, QuestionModel, model_for
+from .resolution import computed_values as resolved_computed_values
 from .resolution import resolve, shown_for
 
 
@@ -34,6 +35,14 @@ def is_visible(
         if trigger is None or usable_value(trigger, answers) not in question.trigger_values:
             return False
         question = trigger
+
+
+def computed_values(
+    definition: Definition, answers: Mapping[str, AnswerInput], profile: Profile = NO_PROFILE
+) -> dict[str, float | str]:
+    """Return the computed value of each rate and trend that can be computed from the
+    answers (see ``resolution.computed_values``), for showing beside the numbers."""
+    return resolved_computed_values(model_for(definition), answers, profile)
 
 
 def trigger_of(model: DefinitionModel, question: QuestionModel) -> QuestionModel | None:

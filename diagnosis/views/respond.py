@@ -81,7 +81,11 @@ def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> Http
     assessment, access = get_assessment_for_user(request.user, pk, write=True)
     definition = assessment.questionnaire.definition
     dimension = _dimension_or_404(definition, code)
-    forms = [AnswerForm(q, data=request.POST, files=request.FILES) for q in dimension.questions]
+    forms = [
+        AnswerForm(q, data=request.POST, files=request.FILES)
+        for q in dimension.questions
+        if q.asked
+    ]
     goal_form = GoalForm(definition, code, data=request.POST)
     entries = [form.entry() for form in forms if form.submitted and form.is_valid()]
     goal = GoalEntry(code, **goal_form.cleaned_data) if goal_form.is_valid() else None
@@ -180,7 +184,7 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     assessment, _access = get_assessment_for_user(request.user, pk, write=True)
     state = assessment_state(assessment)
     question = state.definition.questions.get(code)
-    if question is None:
+    if question is None or not question.asked:  # rates and trends are computed
         raise Http404
     form = AnswerForm(question, state.answers.get(code), data=request.POST, files=request.FILES)
     if not form.submitted:

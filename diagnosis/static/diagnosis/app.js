@@ -14,7 +14,8 @@
 //   the screen win and go out next. From its own save it only takes the new revision,
 //   so the server's conflict check compares with what this author really last saw.
 // - Focus stays on the control in use across swaps, so arrow keys keep moving within a
-//   radio group; "not applicable" and an answer clear each other before the save leaves.
+//   radio group; "not applicable", "not measured" and an answer clear each other before
+//   the save leaves.
 // - Any other failure says so in the card's status (its text comes from the page,
 //   already translated).
 (function () {
@@ -65,8 +66,12 @@
 
   // --- What the user changes --------------------------------------------------------
 
-  function valueControls(card, na) {
-    var name = na.name.replace(/-na$/, "-value");
+  // The check boxes that stand for "no value": "not applicable", and "not measured" on
+  // number questions.
+  var EXCLUSIVE = "input[type=checkbox][name$='-na'], input[type=checkbox][name$='-not_measured']";
+
+  function valueControls(card, box) {
+    var name = box.name.replace(/-(na|not_measured)$/, "-value");
     return Array.prototype.filter.call(card.querySelectorAll("input, select, textarea"), function (control) {
       return control.name === name;
     });
@@ -79,24 +84,30 @@
     return control.value.trim() !== "";
   }
 
-  // "Not applicable" and an answer exclude each other; done before htmx reads the form.
+  function clear(control) {
+    if (control.type === "radio" || control.type === "checkbox") {
+      control.checked = false;
+    } else {
+      control.value = "";
+    }
+  }
+
+  // An answer, "not applicable" and "not measured" exclude each other: choosing one clears
+  // the others, before htmx reads the form.
   function keepExclusive(card, control) {
-    var na = card.querySelector("input[type=checkbox][name$='-na']");
-    if (!na || !control.name) {
+    var boxes = Array.prototype.slice.call(card.querySelectorAll(EXCLUSIVE));
+    if (!boxes.length || !control.name || !hasValue(control)) {
       return;
     }
-    var values = valueControls(card, na);
-    if (control === na && na.checked) {
-      values.forEach(function (value) {
-        if (value.type === "radio" || value.type === "checkbox") {
-          value.checked = false;
-        } else {
-          value.value = "";
-        }
-      });
-    } else if (values.indexOf(control) >= 0 && hasValue(control)) {
-      na.checked = false;
+    var values = valueControls(card, boxes[0]);
+    var group = values.concat(boxes);
+    if (group.indexOf(control) < 0) {
+      return;
     }
+    var others = values.indexOf(control) >= 0 ? boxes : group.filter(function (other) {
+      return other !== control;
+    });
+    others.forEach(clear);
   }
 
   function noteEdit(event) {
