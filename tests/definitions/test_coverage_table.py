@@ -1,6 +1,7 @@
 """The coverage table (issue 12 item 3): which questions cover each framework item, the
 generated docs/coverage-v2.md, and `manage.py coverage_table [--check]`."""
 
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 V2 = ROOT / "diagnosis/definitions/smart-manufacturing-v2.yaml"
 COMMITTED = ROOT / "docs/coverage-v2.md"
 FIXTURE = Path(__file__).parent / "fixtures" / "coverage-v1.yaml"
+COMMAND = (sys.executable, "manage.py", "coverage_table")
 
 
 def tables_of(path: Path) -> dict[str, FrameworkCoverage]:
@@ -168,7 +170,9 @@ def test_check_fails_on_a_stale_file_and_leaves_it_alone(tmp_path: Path):
     stale = output.read_text(encoding="utf-8").replace("OPS-01, OPS-02†", "OPS-01")
     output.write_text(stale, encoding="utf-8")
 
-    with pytest.raises(CommandError, match="out of date: run `python manage.py coverage_table`"):
+    with pytest.raises(
+        CommandError, match=re.escape("out of date: run `python manage.py coverage_table`")
+    ):
         run("--definition", str(FIXTURE), "--output", str(output), "--check")
     assert output.read_text(encoding="utf-8") == stale
 
@@ -192,8 +196,7 @@ def test_check_exits_non_zero_with_a_message_from_the_command_line(tmp_path: Pat
     output.write_text("hand-edited\n", encoding="utf-8")
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "coverage_table", "--definition", str(FIXTURE)]
-        + ["--output", str(output), "--check"],
+        [*COMMAND, "--definition", str(FIXTURE), "--output", str(output), "--check"],
         cwd=ROOT,
         capture_output=True,
         text=True,
