@@ -223,15 +223,27 @@ def test_d4_needs_analytics_live_equipment_data_zoning_and_data_classification(
 D5_LACKS = [
     pytest.param({"DAT_04": 4}, "DAT-04", id="no-model-driven-decisions"),
     pytest.param({"SEC_06": 3}, "SEC-06", id="no-security-monitoring"),
+    pytest.param(
+        {"NET_04": 4, "NET_05": 4, "SCM_02": 4}, "NET-04/NET-05/SCM-02", id="no-chain-collaboration"
+    ),
+    pytest.param({"DAT_05": "partial", "DAT_06": 3}, "DAT-06", id="ai-not-at-scale"),
 ]
 
 
 @pytest.mark.parametrize("profile", FIRMS, ids=FIRM_IDS)
 @pytest.mark.parametrize(("override", "code"), D5_LACKS)
 def test_d5_needs_its_defining_capabilities(profile, override, code):
-    # D5 says: models drive decisions; and the cyber hygiene ladder goes on (zoning ≥ 2
-    # for D3, ≥ 3 for D4, monitored ≥ 4 for D5).
+    # D5 says: models drive decisions, AI is used at scale in several scenarios, the firm
+    # lifts its supply chain (review §5.7: level 5 is chain collaboration); and the cyber
+    # hygiene ladder goes on (zoning ≥ 2 for D3, ≥ 3 for D4, monitored ≥ 4 for D5).
     result = card(profile, 5, **override)
     assert result.overall >= 90
     assert result.level == 4
     assert requires_unmet(result) == [code]
+
+
+@pytest.mark.parametrize("profile", FIRMS, ids=FIRM_IDS)
+@pytest.mark.parametrize("chain", [{"NET_04": 5}, {"NET_05": 5}, {"SCM_02": 5}])
+def test_any_one_form_of_chain_collaboration_is_enough_for_d5(profile, chain):
+    lacking = {"NET_04": 4, "NET_05": 4, "SCM_02": 4}
+    assert card(profile, 5, **(lacking | chain)).level == 5
