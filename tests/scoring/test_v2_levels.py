@@ -105,13 +105,14 @@ ISLANDS = [
 
 @pytest.mark.parametrize("profile", FIRMS, ids=FIRM_IDS)
 @pytest.mark.parametrize("islands", ISLANDS)
-@pytest.mark.parametrize("others", [4, 5])
+@pytest.mark.parametrize("others", [3, 4, 5])
 def test_a_firm_with_island_systems_does_not_reach_the_integration_level(profile, islands, others):
-    # Everything else high (descriptor 4 or 5, master data only unified in the ERP),
-    # but systems exchange data by hand or by file and the MES, if any, is not integrated.
+    # Everything else at descriptor 3 to 5 (master data only unified in the ERP), but
+    # systems exchange data by hand or by file and the MES, if any, is not integrated.
+    # Review §5.2: v1 rated "level 3 everywhere, islands and no MES" 集成级.
     result = card(profile, others, DAT_12=2, **islands)
 
-    assert result.uncapped_level >= 4  # the index alone would say D4 or D5
+    assert result.uncapped_level >= 3  # the index alone would say D3 or above
     assert result.level == 2
     assert result.limiting == (
         Limit(
@@ -156,7 +157,7 @@ def test_no_mes_never_scores_above_a_stand_alone_mes(profile, k):
 def test_no_mes_scores_like_a_stand_alone_mes_in_ops():
     no_mes = card(MACHINERY, 4, OPS_02="no")
     stand_alone = card(MACHINERY, 4, OPS_02="partial", OPS_03=0)
-    # (3·80 + 3·80 + 2·0 + 2·80 + 2·80 + 3·80 + 1·5/8·100) / 16, OPS-04 at its 75 % band
+    # (3·80 + 3·80 + 2·0 + 2·80 + 2·80 + 3·80 + 1·75) / 16: OPS-03 at 0 in both, OPS-07 6/8 ticked
     assert no_mes.dimension("OPS").score == stand_alone.dimension("OPS").score == 69.7
 
 

@@ -38,7 +38,12 @@ NA = object()  # an override: "not applicable"
 DENOMINATOR = 1000  # devices, processes, work orders, suppliers, units, loops …
 HEADCOUNT = 200
 REVENUE = Fraction(20000)  # 万元
-CURRENT = {"OUT-12": REVENUE * Fraction(7, 10), "OUT-14": 90, "OUT-05": 90, "GRN-09": 1500}
+CURRENT = {
+    "OUT-12": REVENUE * Fraction(7, 10),  # cost of sales
+    "OUT-14": Fraction(90),  # qualified rate, %
+    "OUT-05": Fraction(90),  # on-time delivery, %
+    "GRN-09": Fraction(1500),  # energy, tce
+}
 
 
 def target(k: int) -> int:
@@ -85,7 +90,7 @@ def numbers_at(k: int) -> dict[str, Fraction]:
     """The number answers of a level-k firm, by code."""
     numbers: dict[str, Fraction] = {"TAL-12": Fraction(HEADCOUNT), "OUT-11": Fraction(HEADCOUNT)}
     numbers["STR-11"] = REVENUE
-    numbers |= {code: Fraction(value) for code, value in CURRENT.items()}
+    numbers |= CURRENT
     for question in V2.questions.values():
         if question.type is QuestionType.RATE:
             base = numbers.setdefault(question.denominator, Fraction(DENOMINATOR))
