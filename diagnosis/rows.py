@@ -19,11 +19,15 @@ from django.db.models import Field, Model
 
 @dataclass(frozen=True)
 class Part:
-    """One model's columns in a statement's select list; `exclude` fields stay deferred."""
+    """One model's columns in a statement's select list; `exclude` fields stay deferred.
+
+    An `optional` part comes from an outer join: a row without it (a null primary key)
+    gives None in its place."""
 
     model: type[Model]
     alias: str
     exclude: tuple[str, ...] = ()
+    optional: bool = False
 
     @property
     def fields(self) -> list[Field]:
@@ -61,29 +65,88 @@ class RowQuery:
         self.extra = tuple(extra)
         self.tables = {part.alias: part.model for part in self.parts} | dict(tables or {})
         self._prepared: dict[str, tuple[str, list[Converter]]] = {}
+        self._by_position: dict[str, dict[int, tuple[list, Any]]] = {}
 
     def fetch(self, params: Sequence[Any], *, using: str = "default") -> tuple | None:
         """The first row as (instance of each part, …, extra value, …), or None.
 
         None too for an integer parameter no database column can hold (an id from a URL)."""
+        rows = self.raw(params, using=using, first=True)
+        return self.build(rows[0], using=using) if rows else None
+
+    def fetch_all(self, params: Sequence[Any], *, using: str = "default") -> list[tuple]:
+        """Every row, each as `fetch` gives the first."""
+        return [self.build(row, using=using) for row in self.raw(params, using=using)]
+
+    def raw(
+        self, params: Sequence[Any], *, using: str = "default", first: bool = False
+    ) -> list[tuple]:
+        """The rows as the database gives them, for a caller that builds only some of them
+        (`build`) and reads single values of the others (`value`)."""
         if not _in_range(params):
-            return None
+            return []
         connection = connections[using]
-        sql, converters = self._prepare(connection)
+        sql, _converters = self._prepare(connection)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            if first:
+                row = cursor.fetchone()
+                return [] if row is None else [row]
+            return cursor.fetchall()
+
+    def position(self, alias: str, attname: str) -> int:
+        """Where a part's column (by attribute name) sits in a raw row."""
+        start = 0
+        for part, names in zip(self.parts, self._names, strict=True):
+            if part.alias == alias:
+                return start + names.index(attname)
+            start += len(names)
+        raise KeyError(alias)
+
+    def value(self, row: tuple, position: int, *, using: str = "default") -> Any:
+        """One column of a raw row, converted as the ORM would convert it."""
+        connection = connections[using]
+        value = row[position]
+        found = self._converters_at(connection).get(position)
+        if found is not None:
+            functions, expression = found
+            for function in functions:
+                value = function(value, expression, connection)
+        return value
+
+    def build(self, row: tuple, *, using: str = "default") -> tuple:
+        """A raw row as (instance of each part, …, extra value, …)."""
+        connection = connections[using]
         values = list(row)
-        for position, functions, expression in converters:
+        for position, functions, expression in self._prepare(connection)[1]:
             for function in functions:
                 values[position] = function(values[position], expression, connection)
-        result, start = [], 0
-        for part, names in zip(self.parts, self._names, strict=True):
-            result.append(part.model.from_db(using, names, values[start : start + len(names)]))
-            start += len(names)
+        result: list[Any] = []
+        start = 0
+        for part, names, pk in zip(self.parts, self._names, self._pk_positions, strict=True):
+            end = start + len(names)
+            if part.optional and values[start + pk] is None:
+                result.append(None)
+            else:
+                result.append(part.model.from_db(using, names, values[start:end]))
+            start = end
         return (*result, *values[start:])
+
+    def _converters_at(self, connection: BaseDatabaseWrapper) -> dict[int, tuple[list, Any]]:
+        found = self._by_position.get(connection.alias)
+        if found is None:
+            converters = self._prepare(connection)[1]
+            found = self._by_position[connection.alias] = {
+                position: (functions, expression) for position, functions, expression in converters
+            }
+        return found
+
+    @cached_property
+    def _pk_positions(self) -> list[int]:
+        return [
+            [field.primary_key for field in part.fields].index(True) if part.optional else 0
+            for part in self.parts
+        ]
 
     @cached_property
     def _names(self) -> list[list[str]]:

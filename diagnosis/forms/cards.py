@@ -13,7 +13,7 @@ from html import escape
 
 from django import forms
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.dateformat import time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -157,6 +157,21 @@ def _errors(errors: object, attributes: str) -> str:
     return "".join(f"<div {attributes}>{escape(str(error))}</div>" for error in errors)  # type: ignore[attr-defined]
 
 
+_PK, _CODE = 9876543210123, "ZZCODEZZ"
+_URL_PATTERNS: dict[tuple[str, str], str] = {}
+
+
+def _url(name: str, pk: int, code: str) -> str:
+    """reverse(name, args=[pk, code]), escaped for an attribute: a card names several URLs
+    and a page shows dozens of cards, so each URL's pattern is reversed once per process
+    (and script prefix), not once per card (questionnaire codes need no quoting)."""
+    key = (name, get_script_prefix())
+    pattern = _URL_PATTERNS.get(key)
+    if pattern is None:
+        pattern = _URL_PATTERNS[key] = reverse(name, args=[_PK, _CODE])
+    return escape(pattern.replace(str(_PK), str(pk), 1).replace(_CODE, code, 1))
+
+
 def _time(value: datetime) -> str:
     return escape(time_format(localtime(value), "H:i"))
 
@@ -176,7 +191,7 @@ def question_card_html(
     answer = item.answer
     classes = ("" if item.visible else " is-hidden") + (" border-danger" if form.errors else "")
     if writable:
-        url = escape(reverse("answer_autosave", args=[assessment.pk, spec.code]))
+        url = _url("answer_autosave", assessment.pk, spec.code)
         behaviour = (
             f'hx-post="{url}" hx-trigger="change" hx-target="this" hx-swap="outerHTML" '
             f'hx-encoding="multipart/form-data" hx-sync="this:queue last" '
@@ -332,7 +347,7 @@ def _note_and_evidence(
         f"        {_errors(note.errors, 'class="invalid-feedback"')}\n"
     ]
     if has_evidence and answer is not None:
-        url = escape(reverse("evidence_download", args=[assessment.pk, item.spec.code]))
+        url = _url("evidence_download", assessment.pk, item.spec.code)
         html.append(
             f'          <p class="small mb-1">{parts.evidence_prefix} <a href="{url}">'
             f"{escape(answer.evidence_name)}</a></p>\n"
@@ -387,7 +402,7 @@ def progress_html(
     ]
     for spec, progress in by_dimension:
         active = " active" if spec.code == dimension.code else ""
-        url = escape(reverse("section", args=[assessment.pk, spec.code]))
+        url = _url("section", assessment.pk, spec.code)
         count = "✓" if progress.complete else f"{progress.answered}/{progress.total}"
         html.append(
             f'      <a class="list-group-item list-group-item-action d-flex '
@@ -419,7 +434,7 @@ def goal_card_html(
     code = escape(dimension.code)
     behaviour = ""
     if writable:
-        url = escape(reverse("goal_autosave", args=[assessment.pk, dimension.code]))
+        url = _url("goal_autosave", assessment.pk, dimension.code)
         names = ",".join(escape(field.html_name) for field in goal_form)
         behaviour = (
             f'hx-post="{url}" hx-trigger="change" hx-target="this" hx-swap="outerHTML" '

@@ -1,11 +1,19 @@
 """Reads about one assessment: its answers, what is visible, what is missing, progress."""
 
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import F
-
-from diagnosis.models import Answer, Assessment, DimensionGoal
+from diagnosis.models import (
+    Answer,
+    AnswerValidation,
+    Assessment,
+    Dimension,
+    DimensionGoal,
+    Question,
+    User,
+)
+from diagnosis.rows import Part, RowQuery
 from diagnosis.scoring import (
     NO_PROFILE,
     AnswerInput,
@@ -38,24 +46,26 @@ class AssessmentState:
 
     assessment: Assessment
     definition: Definition
-    answers: dict[str, Answer]
+    answers: MutableMapping[str, Answer]
     inputs: dict[str, AnswerInput] = field(init=False)
     # Each dimension's progress, computed once: the sidebar and the overall count share it.
     _progress: dict[str, Progress] = field(init=False, default_factory=dict)
     _computed: dict[str, float | str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
+        if isinstance(self.answers, Answers):
+            self.inputs = self.answers.inputs()
+        else:
+            self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
 
     @cached_property
     def goals(self) -> dict[str, DimensionGoal]:
         """The firm's goals by dimension code (one query, on first use)."""
-        return {
-            goal.dimension_code: goal
-            for goal in DimensionGoal.objects.filter(assessment=self.assessment).annotate(
-                dimension_code=F("dimension__code")
-            )
-        }
+        goals = {}
+        for goal, code in _GOALS.fetch_all([self.assessment.pk]):
+            goal.dimension_code = code
+            goals[code] = goal
+        return goals
 
     @cached_property
     def profile(self) -> Profile:
@@ -141,12 +151,103 @@ def answer_input(answer: Answer) -> AnswerInput:
     )
 
 
+# Every answering request reads all the assessment's answers (the sidebar counts every
+# dimension): one statement written once (see diagnosis/rows.py), with the consultant's
+# validation of each answer and the name of who answered it. The author is one instance per
+# person, holding only what a page shows (name, email): not a full user per answer.
+_ANSWERS = RowQuery(
+    [Part(Answer, "a"), Part(AnswerValidation, "v", optional=True)],
+    "FROM {a} a JOIN {q} q ON q.id = a.question_id LEFT JOIN {v} v ON v.answer_id = a.id "
+    "LEFT JOIN {u} u ON u.id = a.answered_by_id WHERE a.assessment_id = %s",
+    extra=["q.code", "u.name", "u.email"],
+    tables={"q": Question, "u": User},
+)
+_GOALS = RowQuery(
+    [Part(DimensionGoal, "g")],
+    "FROM {g} g JOIN {d} d ON d.id = g.dimension_id WHERE g.assessment_id = %s",
+    extra=["d.code"],
+    tables={"d": Dimension},
+)
+# from_db takes the values of a deferred instance in the model's field order.
+_AUTHOR_FIELDS = [
+    f.attname for f in User._meta.concrete_fields if f.name in ("id", "name", "email")
+]
+_ANSWERED_BY = Answer._meta.get_field("answered_by")
+_VALIDATION = Answer._meta.get_field("validation")
+_VALIDATED_ANSWER = AnswerValidation._meta.get_field("answer")
+_VALUE = _ANSWERS.position("a", "value")
+_NOT_APPLICABLE = _ANSWERS.position("a", "not_applicable")
+_EVIDENCE = _ANSWERS.position("a", "evidence")
+_CODE = -3  # the extra columns: q.code, u.name, u.email
+
+
+class Answers(MutableMapping[str, Answer]):
+    """An assessment's answers by question code, each built as a model instance only when
+    asked for: a page shows one dimension's answers but counts progress over all of them,
+    which needs only their values (`inputs`)."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = {row[_CODE]: row for row in rows}
+        self._built: dict[str, Answer] = {}
+        self._authors: dict[int, User] = {}
+
+    def inputs(self) -> dict[str, AnswerInput]:
+        """What scoring needs of each answer, read from the rows without building them."""
+        inputs = {}
+        for code, row in self._rows.items():
+            answer = self._built.get(code)
+            if answer is not None:
+                inputs[code] = answer_input(answer)
+            else:
+                inputs[code] = AnswerInput(
+                    question=code,
+                    value=_ANSWERS.value(row, _VALUE),
+                    not_applicable=_ANSWERS.value(row, _NOT_APPLICABLE),
+                    has_evidence=bool(row[_EVIDENCE]),
+                )
+        return inputs
+
+    def __getitem__(self, code: str) -> Answer:
+        answer = self._built.get(code)
+        if answer is None:
+            answer = self._built[code] = self._build(self._rows[code])
+        return answer
+
+    def __setitem__(self, code: str, answer: Answer) -> None:
+        self._built[code] = answer
+        self._rows.setdefault(code, ())
+
+    def __delitem__(self, code: str) -> None:
+        del self._rows[code]
+        self._built.pop(code, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rows
+
+    def _build(self, row: tuple) -> Answer:
+        answer, validation, code, name, email = _ANSWERS.build(row)
+        answer.question_code = code
+        author_id = answer.answered_by_id
+        author = None if author_id is None else self._authors.get(author_id)
+        if author_id is not None and author is None:
+            found = {"id": author_id, "name": name, "email": email}
+            author = self._authors[author_id] = User.from_db(
+                "default", _AUTHOR_FIELDS, [found[field] for field in _AUTHOR_FIELDS]
+            )
+        _ANSWERED_BY.set_cached_value(answer, author)
+        _VALIDATION.set_cached_value(answer, validation)
+        if validation is not None:
+            _VALIDATED_ANSWER.set_cached_value(validation, answer)
+        return answer
+
+
 def assessment_state(assessment: Assessment) -> AssessmentState:
     """Load the answers of an assessment (one query; goals load when first used)."""
-    answers = {
-        answer.question_code: answer
-        for answer in Answer.objects.filter(assessment=assessment)
-        .select_related("answered_by", "validation")
-        .annotate(question_code=F("question__code"))  # type: ignore[no-redef]
-    }
+    answers = Answers(_ANSWERS.raw([assessment.pk]))
     return AssessmentState(assessment, assessment.questionnaire.definition, answers)

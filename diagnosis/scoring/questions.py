@@ -161,9 +161,22 @@ SCORER_BUILDERS: dict[str, Callable[[QuestionSpec], Scorer]] = {
 }
 
 
+# Scorers by question: a page counts progress over every question on each request. The
+# spec is held with its scorer, so its id cannot be reused while the entry lives.
+_SCORERS: dict[int, tuple[QuestionSpec, Scorer]] = {}
+_SCORERS_KEPT = 20_000
+
+
 def make_scorer(question: QuestionSpec) -> Scorer:
-    """Return the question's scorer; an unknown type scores nothing."""
-    return SCORER_BUILDERS.get(question.type, text_scorer)(question)
+    """Return the question's scorer (built once per spec); an unknown type scores nothing."""
+    found = _SCORERS.get(id(question))
+    if found is not None and found[0] is question:
+        return found[1]
+    scorer = SCORER_BUILDERS.get(question.type, text_scorer)(question)
+    if len(_SCORERS) >= _SCORERS_KEPT:
+        _SCORERS.clear()
+    _SCORERS[id(question)] = (question, scorer)
+    return scorer
 
 
 def lowest_score(question: QuestionSpec) -> float:
