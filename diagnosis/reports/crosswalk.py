@@ -2,6 +2,7 @@
 computes them). Reads the stored card, the definition and the bundled frameworks.yaml
 (once per process): no database query."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -14,13 +15,14 @@ from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.crosswalk import (
     CMMM_SHARE_DENOMINATOR,
     CMMM_SHARE_NUMERATOR,
-    MIIT_RULES,
     Estimate,
     Evidence,
     MiitCheck,
     crosswalk,
 )
-from diagnosis.scoring.definition import Definition
+from diagnosis.scoring.definition import Definition, Text
+
+LevelName = Callable[[int], str]
 
 
 @cache
@@ -69,8 +71,7 @@ class CmmmView:
 class CrosswalkView:
     miit: MiitView | None
     cmmm: CmmmView | None
-    share: int = 100 * CMMM_SHARE_NUMERATOR // CMMM_SHARE_DENOMINATOR
-    rules: tuple = MIIT_RULES
+    share: int = 100 * CMMM_SHARE_NUMERATOR // CMMM_SHARE_DENOMINATOR  # the CMMM rule's %
 
 
 def report_crosswalk(definition: Definition, card: ScoreCard) -> CrosswalkView | None:
@@ -93,13 +94,13 @@ def report_crosswalk(definition: Definition, card: ScoreCard) -> CrosswalkView |
             estimate=_estimate(result.miit.estimate, miit_level_name),
             index=result.miit.index,
             checks=list(result.miit.checks),
-            scenarios=[_row(s, miit_level_name, "L") for s in result.miit.scenarios],
+            scenarios=[_row(s, "L") for s in result.miit.scenarios],
         )
     if result.cmmm is not None:
         cmmm = CmmmView(
             estimate=_estimate(result.cmmm.estimate, cmmm_level_name),
             applicable=result.cmmm.applicable,
-            subdomains=[_row(s, cmmm_level_name, "") for s in result.cmmm.subdomains],
+            subdomains=[_row(s, "") for s in result.cmmm.subdomains],
         )
     return CrosswalkView(miit=miit, cmmm=cmmm)
 
@@ -119,7 +120,7 @@ def cmmm_level_name(level: int) -> str:
     return names.get(level, _("below level 1"))
 
 
-def _estimate(estimate: Estimate, name) -> EstimateView:
+def _estimate(estimate: Estimate, name: LevelName) -> EstimateView:
     if estimate.level is not None:
         return EstimateView(name(estimate.level), "")
     if not estimate.missing:
@@ -132,7 +133,7 @@ def _estimate(estimate: Estimate, name) -> EstimateView:
     return EstimateView(None, reason)
 
 
-def _row(entry: Evidence, name, prefix: str) -> EvidenceRow:
+def _row(entry: Evidence, prefix: str) -> EvidenceRow:
     return EvidenceRow(
         code=entry.code,
         name=_text(entry.name),
@@ -163,7 +164,7 @@ def _note(entry: Evidence) -> str:
     return ""
 
 
-def _text(text) -> str:
+def _text(text: Text) -> str:
     return text.get(get_language() or "zh-hans")
 
 

@@ -234,9 +234,9 @@ def scenario_evidence(
         scenario = question.scenario
         if scenario is None or scenario.code not in levels:
             continue
-        answer = answers.get(question.code)
+        answer = _readable(answers.get(question.code), len(scenario.levels) - 1)
         if type(answer) is int:
-            answer = scenario.levels[answer] if 0 <= answer < len(scenario.levels) else None
+            answer = scenario.levels[answer]
         levels[scenario.code].append((question.code, answer))
     return tuple(_evidence(item, levels[item.code], MIIT_TOP) for item in items)
 
@@ -249,13 +249,18 @@ def cmmm_evidence(
     """Return each sub-domain of ``items`` with the levels of its mapped answers."""
     levels: dict[str, Answers] = {item.code: [] for item in items}
     for question in questions:
-        answer = answers.get(question.code)
-        if type(answer) is int:
-            answer = max(0, min(CMMM_TOP, answer))
+        answer = _readable(answers.get(question.code), CMMM_TOP)
         for code in question.cmmm:
             if code in levels:
                 levels[code].append((question.code, answer))
     return tuple(_evidence(item, levels[item.code], CMMM_TOP) for item in items)
+
+
+def _readable(answer: object, top: int) -> MappedAnswer:
+    """Return the stored answer if it is a level 0..top or "na", else None (unanswered)."""
+    if type(answer) is int and 0 <= answer <= top:
+        return answer
+    return NOT_APPLICABLE if answer == NOT_APPLICABLE else None
 
 
 def _evidence(item: ReferenceItem, answers: Answers, top: int) -> Evidence:

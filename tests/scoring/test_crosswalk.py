@@ -256,3 +256,14 @@ def test_it_shows_nothing_for_a_card_computed_before_the_crosswalk():
     card = card_of(Q_01=3)
     old = ScoreCard.from_dict({k: v for k, v in card.to_dict().items() if k != "mapped_levels"})
     assert crosswalk(mapped_definition(), old, SCENARIOS, SUBDOMAINS) is None
+
+
+@pytest.mark.parametrize("stored", [9, -1, "x", True, 2.5, [1]])
+def test_it_reads_a_stored_answer_it_cannot_use_as_unanswered(stored):
+    card = card_of(Q_01=3, Q_02=3)
+    tampered = ScoreCard.from_dict({**card.to_dict(), "mapped_levels": {"Q-01": stored}})
+    result = crosswalk(mapped_definition(), tampered, SCENARIOS, SUBDOMAINS)
+    assert result is not None and result.miit is not None and result.cmmm is not None
+    s02 = result.miit.scenarios[1]
+    assert (s02.level, s02.unanswered) == (None, 1)
+    assert result.cmmm.subdomains[1].unanswered == 1
