@@ -14,6 +14,7 @@ from diagnosis.definitions.loader import BUNDLED_DIR, read_definition_data
 from diagnosis.models import Assessment, ScoreResult
 from diagnosis.queries.assessments import assessment_state
 from diagnosis.scoring.definition import QuestionSpec, QuestionType
+from diagnosis.services import review
 from diagnosis.services.assessments import (
     AnswerEntry,
     answers_save,
@@ -178,3 +179,24 @@ def test_rescoring_adds_the_mapped_answers_to_a_card_stored_without_them(v2_repo
     change = result_rescore(result=result, write=True)
     assert change is not None and "crosswalk" in change
     assert ScoreResult.objects.get(pk=result.pk).card["mapped_levels"] == stored["mapped_levels"]
+
+
+def test_it_estimates_from_the_validated_answers_after_sign_off(
+    client, respondent, consultant, v2_report
+):
+    answer = v2_report.answers.get(question__code="SCM-01")
+    review.answer_validate(
+        assessment=v2_report,
+        answer=answer,
+        consultant=consultant,
+        confirmed=False,
+        value=0,
+        reason="采购仍靠电话和Excel / purchasing still by phone and Excel",
+    )
+    review.review_sign_off(assessment=v2_report, consultant=consultant)
+    client.force_login(respondent)
+    page = client.get(reverse("report", args=[v2_report.pk])).content.decode()
+    row = page[page.index('data-testid="scenario-S11"') :]
+    assert "<td>L0</td>" in row[: row.index("</tr>")]
+    self_card = ScoreResult.objects.get(assessment=v2_report, kind=ScoreResult.Kind.SELF).card
+    assert self_card["mapped_levels"]["SCM-01"] == 4
