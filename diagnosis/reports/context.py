@@ -22,6 +22,7 @@ from diagnosis.permissions import Access
 from diagnosis.queries.benchmarks import PeerGroup, PeerStatistics, peer_group
 from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
 from diagnosis.reports.charts import Band, Series, bar_svg, radar_svg
+from diagnosis.reports.crosswalk import CrosswalkView, report_crosswalk
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
 from diagnosis.scoring.definition import Definition, Horizon, Level, Text
@@ -106,6 +107,7 @@ class Report:
     show_warning_details: bool = False
     peers: PeerBlock | None = None
     not_measured: list[tuple[str, str]] = field(default_factory=list)  # (code, text)
+    crosswalk: CrosswalkView | None = None  # indicative MIIT and CMMM levels (v2 mappings)
 
     @property
     def warned_questions(self) -> list:
@@ -273,6 +275,7 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         else [],
         show_warning_details=access.sees_everything,
         not_measured=_not_measured(card, definition),
+        crosswalk=report_crosswalk(definition, card),
     )
 
 

@@ -13,6 +13,10 @@ from typing import Any, Literal
 from .definition import Effort, Horizon, Text
 
 LimitKind = Literal["critical_floor", "dimension", "question", "requires"]
+# A mapped level question's answer as the crosswalk reads it (crosswalk.py): the level
+# 0–5, NOT_APPLICABLE, or None when it has no usable answer (yet).
+MappedAnswer = int | Literal["na"] | None
+NOT_APPLICABLE: Literal["na"] = "na"
 
 
 def text_to_dict(text: Text) -> dict[str, str]:
@@ -297,6 +301,10 @@ class ScoreCard:
     # Number questions answered "not measured", and the rates and trends that scored 0 for
     # it: findings for the report (SPEC12 §3).
     not_measured: tuple[str, ...] = ()
+    # The answers of the level questions mapped to a MIIT scenario or a CMMM sub-domain that
+    # exist for the firm, as (code, answer) in file order (crosswalk.py); None when the
+    # definition maps none (v1) or the card was computed before the crosswalk existed.
+    mapped_levels: tuple[tuple[str, MappedAnswer], ...] | None = None
 
     def dimension(self, code: str) -> DimensionResult:
         """Return the named dimension's result; KeyError when there is none."""
@@ -324,6 +332,8 @@ class ScoreCard:
         }
         if self.not_measured:
             data["not_measured"] = list(self.not_measured)
+        if self.mapped_levels is not None:
+            data["mapped_levels"] = dict(self.mapped_levels)
         return data
 
     @classmethod
@@ -345,4 +355,7 @@ class ScoreCard:
             warnings=tuple(ConsistencyWarning.from_dict(item) for item in data["warnings"]),
             confidence=Confidence.from_dict(data["confidence"]),
             not_measured=tuple(data.get("not_measured", ())),
+            mapped_levels=(
+                tuple(data["mapped_levels"].items()) if "mapped_levels" in data else None
+            ),
         )

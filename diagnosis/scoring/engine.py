@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from .advice import choose_recommendations, gap_to_target, rank_priorities
 from .card import Confidence, DimensionResult, Limit, ScoreCard
 from .consistency import consistency_warnings
+from .crosswalk import mapped_levels
 from .definition import Condition, Definition
 from .inputs import NO_PROFILE, AnswerInput, GoalInput, Profile, clamp_relevance
 from .levels import band_level, gated_level
@@ -51,6 +52,7 @@ def score(
         ),
         confidence=confidence(resolution.tallies),
         not_measured=tuple(resolution.not_measured),
+        mapped_levels=mapped_levels(model, resolution),
     )
 
 

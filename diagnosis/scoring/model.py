@@ -98,6 +98,7 @@ class DefinitionModel:
     unbanded: frozenset[str]
     ranked_advice: bool
     uses_profile: bool
+    mapped: tuple[QuestionModel, ...]  # level questions with a scenario or cmmm mapping
     # Chosen recommendations by (rule order, level, priority rank), filled as cards need
     # them and shared between cards (they are immutable): rebuilding them for every card
     # cost a tenth of the scoring time.
@@ -136,6 +137,7 @@ def build_model(definition: Definition) -> DefinitionModel:
         unbanded=frozenset(d.code for d in definition.dimensions if not d.banded),
         ranked_advice=definition.ranked_advice,
         uses_profile=definition.uses_profile,
+        mapped=tuple(q for q in questions if q.question.scenario or q.question.cmmm),
         chosen={},
     )
 

@@ -120,7 +120,8 @@ def rescore_results(result_ids: list[int]) -> list[str]:
 
 
 def describe_changes(before: ScoreCard, after: ScoreCard) -> list[str]:
-    """Human-readable differences in overall index, level and dimension scores."""
+    """Human-readable differences in overall index, level, dimension scores and the answers
+    the crosswalk reads (a card stored before it existed gains them)."""
     changes = []
     if before.overall != after.overall:
         changes.append(f"overall {before.overall} → {after.overall}")
@@ -130,4 +131,8 @@ def describe_changes(before: ScoreCard, after: ScoreCard) -> list[str]:
     for dimension in after.dimensions:
         if old.get(dimension.code) != dimension.score:
             changes.append(f"{dimension.code} {old.get(dimension.code)} → {dimension.score}")
+    if before.mapped_levels != after.mapped_levels:
+        changes.append(
+            "crosswalk answers " + ("added" if before.mapped_levels is None else "changed")
+        )
     return changes
