@@ -96,12 +96,28 @@ class Comparison:
     not_compared: list[str]
 
     @property
-    def compared_text(self) -> str:
-        return _list_text(self.compared)
+    def text(self) -> str:
+        """What the report says about a comparison across versions, in the active language."""
+        return localised("", " ").join(self._sentences())
 
-    @property
-    def not_compared_text(self) -> str:
-        return _list_text(self.not_compared)
+    def _sentences(self) -> list[str]:
+        said = [
+            _(
+                "That assessment used questionnaire version %(previous)s and this one version "
+                "%(current)s, so only the dimensions both versions share are compared: %(names)s."
+            )
+            % {
+                "previous": self.previous_version,
+                "current": self.current_version,
+                "names": _list_text(self.compared),
+            }
+        ]
+        if self.not_compared:
+            said.append(
+                _("Not in version %(previous)s, so not compared: %(names)s.")
+                % {"previous": self.previous_version, "names": _list_text(self.not_compared)}
+            )
+        return said
 
 
 def _list_text(names: list[str]) -> str:
