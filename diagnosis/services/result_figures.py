@@ -102,8 +102,11 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
             f"{previous}__dimension_scores__score__isnull": False,
         }
     )
+    # Levels are compared only within one questionnaire version: a new version recalibrates
+    # them (v2's D1–D5 are not v1's levels), while dimensions compare by code.
     with_previous = results.filter(
-        assessment__previous__results__kind=kind_of("assessment__previous")
+        assessment__previous__results__kind=kind_of("assessment__previous"),
+        assessment__previous__questionnaire=F("assessment__questionnaire"),
     )
     through_result = {name: F(f"result__{firm}{name}") for name in SEGMENT}
     of_result = {name: F(f"{firm}{name}") for name in SEGMENT}

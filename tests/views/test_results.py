@@ -142,3 +142,17 @@ def test_it_reads_the_results_in_a_fixed_number_of_statements(
     with django_assert_max_num_queries(RESULTS_BUDGET):
         response = client.get(reverse("results"), {"district": "minhang", "by": "division"})
     assert response.context["results"].change_reference.firms == firms
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "same questionnaire version"), ("zh-hans", "同一问卷版本")],
+)
+def test_it_says_levels_are_compared_within_a_version(
+    client, administrator, city, language, words
+):
+    client.cookies["django_language"] = language
+    client.force_login(administrator)
+    page = client.get(reverse("results")).content.decode()
+    note = page.split('data-testid="versions-note">', 1)[1].split("</span>", 1)[0]
+    assert words in note
