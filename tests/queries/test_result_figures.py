@@ -247,7 +247,9 @@ def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_code(
             validated_level=1,
             days_ago=365,
         )
-        after = {"STR": 50} | ({"RND": 40} if questionnaire_after == v2 else {})
+        after: dict[str, float | None] = {"STR": 50}
+        if questionnaire_after == v2:
+            after["RND"] = 40
         scored(firm, questionnaire_after, after, level=3, previous=first)
     results = figures()
     strategy = dimension(results, "STR")

@@ -148,9 +148,7 @@ def test_it_reads_the_results_in_a_fixed_number_of_statements(
     ("language", "words"),
     [("en", "same questionnaire version"), ("zh-hans", "同一问卷版本")],
 )
-def test_it_says_levels_are_compared_within_a_version(
-    client, administrator, city, language, words
-):
+def test_it_says_levels_are_compared_within_a_version(client, administrator, city, language, words):
     client.cookies["django_language"] = language
     client.force_login(administrator)
     page = client.get(reverse("results")).content.decode()
