@@ -258,3 +258,18 @@ def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_code(
     assert dimension(results, "RND").change_reference is None  # not in v1
     # v1's level 1 and v2's level 3 are on different scales: only the v1 → v1 firm counts
     assert (results.change_reference.firms, results.change_reference.moved_up) == (1, 1)
+
+
+def test_it_counts_levels_per_questionnaire_version(questionnaire):
+    v2 = publish_v2()
+    for level in (1, 3, 3):
+        scored_firm(questionnaire, {"STR": 50}, level=level)
+    for level in (2, 3):
+        scored_firm(v2, {"STR": 50}, level=level)
+    results = figures()
+    assert results.levels_version == 2
+    assert results.levels.reference == {0: 0, 1: 0, 2: 1, 3: 1, 4: 0, 5: 0}
+    [(version, older)] = results.older_levels
+    assert version == 1
+    assert older.reference == {0: 0, 1: 1, 2: 0, 3: 2, 4: 0, 5: 0}
+    assert dimension(results, "STR").reference.count == 5  # a shared dimension: all firms
