@@ -28,6 +28,7 @@ db: $(INSTALLED)
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_questionnaire --publish diagnosis/definitions/smart-manufacturing-v1.yaml
+	$(PY) manage.py load_questionnaire --publish diagnosis/definitions/smart-manufacturing-v2.yaml
 	$(PY) manage.py seed_demo
 
 # One pytest-xdist worker per core, each with its own test database; TEST_WORKERS=0 runs

@@ -46,6 +46,7 @@ from diagnosis.models import (
 )
 from diagnosis.population.columns import district_chinese
 from diagnosis.population.synthetic import population_rows
+from diagnosis.services.questionnaires import current_questionnaire
 from diagnosis.services.review import CODE_ALPHABET, CODE_LENGTH, report_number
 
 CHUNK = 5000  # firms per transaction
@@ -559,11 +560,7 @@ def generate_city(
 ) -> CitySummary:
     """Add a synthetic city of `firms` registered firms (plus population entries of firms
     not registered yet) and `assessments` assessments to the database."""
-    questionnaire = (
-        QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
-        .order_by("-published_at", "-version")
-        .first()
-    )
+    questionnaire = current_questionnaire()
     if questionnaire is None:
         raise ValueError("Publish a questionnaire first (manage.py load_questionnaire --publish).")
     rng = random.Random(seed)

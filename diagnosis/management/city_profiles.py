@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from diagnosis.answers import clean_answer
 from diagnosis.models import QuestionnaireVersion
 from diagnosis.scoring import SCORING_VERSION, AnswerInput, GoalInput, score
-from diagnosis.scoring.definition import QuestionSpec, QuestionType
+from diagnosis.scoring.definition import COMPUTED_TYPES, QuestionSpec, QuestionType
 
 PROFILES = 200
 
@@ -39,6 +39,9 @@ def _raw_value(question: QuestionSpec, maturity: float, rng: random.Random) -> o
         low, top = question.minimum or 0, question.maximum or 100
         share = max(0.0, min(1.0, rng.gauss(maturity, 0.15)))
         return str(round(low + (top - low) * share, 1))
+    if kind is QuestionType.NUMBER:
+        low, top = question.minimum or 0, min(question.maximum or 1000, 1000)
+        return str(round(low + (top - low) * rng.random()))
     return "生成的回答 / generated answer"
 
 
@@ -56,6 +59,7 @@ def _profile(
             has_evidence=rng.random() < 0.3,
         )
         for code, question in definition.questions.items()
+        if question.type not in COMPUTED_TYPES
     }
     goals = {
         dimension.code: GoalInput(target_level=rng.randint(3, 5), relevance=rng.randint(2, 5))

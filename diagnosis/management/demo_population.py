@@ -22,6 +22,7 @@ from diagnosis.models import (
     OutreachCampaign,
     OutreachMessage,
     PopulationFirm,
+    QuestionnaireVersion,
     User,
 )
 from diagnosis.population.columns import COLUMNS, template_headers
@@ -52,8 +53,15 @@ STEPS = {
 }
 
 
-def seed_population(*, admin: User, consultant: User, size: int = 300) -> None:
-    """Import `size` firms through the real import, register some and move them along."""
+def seed_population(
+    *,
+    admin: User,
+    consultant: User,
+    size: int = 300,
+    questionnaire: QuestionnaireVersion | None = None,
+) -> None:
+    """Import `size` firms through the real import, register some and move them along, their
+    assessments on `questionnaire` (by default the current one)."""
     _import(admin, size)
     rng = random.Random(7)
     entries = list(PopulationFirm.objects.filter(firm__isnull=True).order_by("pk"))
@@ -69,7 +77,7 @@ def seed_population(*, admin: User, consultant: User, size: int = 300) -> None:
                 Assignment.objects.create(
                     firm=firm, provider=provider.provider, consultant=consultant
                 )
-                _advance(firm, step, consultant, rng)
+                _advance(firm, step, consultant, rng, questionnaire)
         index += count
     _quotas()
     _past_campaign(admin)
@@ -128,11 +136,17 @@ def _register(entry: PopulationFirm, password: str) -> Firm:
     return firm
 
 
-def _advance(firm: Firm, step: str, consultant: User, rng: random.Random) -> None:
+def _advance(
+    firm: Firm,
+    step: str,
+    consultant: User,
+    rng: random.Random,
+    questionnaire: QuestionnaireVersion | None,
+) -> None:
     from diagnosis.management.commands.seed_demo import demo_value
 
     owner = firm.memberships.get().user
-    assessment = assessment_start(firm=firm, user=owner)
+    assessment = assessment_start(firm=firm, user=owner, questionnaire=questionnaire)
     questions = list(assessment.questionnaire.definition.questions.values())
     level = rng.randint(2, 4)  # level 1 leaves some checklists empty (unanswered)
     answered = questions if step != "started" else questions[: rng.randint(5, 30)]

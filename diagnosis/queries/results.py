@@ -109,7 +109,9 @@ class LevelChange:
 
 @dataclass
 class Results:
-    levels: LevelDistribution
+    levels: LevelDistribution  # of the newest questionnaire version with results
+    levels_version: int | None
+    older_levels: list[tuple[int, LevelDistribution]]  # older versions', newest first
     dimensions: list[DimensionFigures]
     weakest: list[WeakestRow]
     change_reference: LevelChange | None
@@ -182,9 +184,15 @@ def _counts(measure: str, conditions: Conditions) -> dict[int, int]:
     return {value: firms for value, firms in _histograms(measure, conditions).get((None, ""), [])}
 
 
-def _levels(conditions: Conditions, minimum: int) -> dict[int, int] | None:
-    counts = dict.fromkeys(LEVELS, 0) | _counts(Measure.LEVEL, conditions)
-    return counts if _shown(sum(counts.values()), minimum) else None
+def _levels(conditions: Conditions, minimum: int) -> dict[int, dict[int, int] | None]:
+    """Firms per level, by questionnaire version (levels differ between versions)."""
+    by_version = {}
+    for (_group, code), found in _histograms(Measure.LEVEL, conditions).items():
+        counts = dict.fromkeys(LEVELS, 0) | dict(found)
+        # 0: cells of a refresh from before levels were kept by version
+        version = int(code) if code.isdigit() else 0
+        by_version[version] = counts if _shown(sum(counts.values()), minimum) else None
+    return by_version
 
 
 def _level_change(conditions: Conditions, minimum: int) -> LevelChange | None:
@@ -236,10 +244,17 @@ def programme_results(
         for code, column in columns.items()
     ]
     levels = _levels(reference, minimum)
+    segment_levels = levels if same else _levels(narrowed, minimum)
+    distributions: list[tuple[int | None, LevelDistribution]] = [
+        (version, LevelDistribution(levels.get(version), segment_levels.get(version)))
+        for version in sorted(levels.keys() | segment_levels.keys(), reverse=True)
+    ] or [(None, LevelDistribution(None, None))]
     change = _level_change(reference, minimum)
     refresh = ResultRefresh.objects.filter(pk=1).values_list("computed_at", flat=True).first()
     return Results(
-        levels=LevelDistribution(levels, levels if same else _levels(narrowed, minimum)),
+        levels=distributions[0][1],
+        levels_version=distributions[0][0],
+        older_levels=[(v, d) for v, d in distributions[1:] if v],
         dimensions=dimensions,
         weakest=_weakest(narrowed, by, columns, minimum),
         change_reference=change,

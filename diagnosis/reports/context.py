@@ -18,6 +18,7 @@ from diagnosis.models import (
     ScoreResult,
 )
 from diagnosis.models.benchmark import OVERALL
+from diagnosis.models.questionnaire import localised
 from diagnosis.permissions import Access
 from diagnosis.queries.benchmarks import PeerGroup, PeerStatistics, peer_group
 from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
@@ -83,6 +84,48 @@ class PeerBlock:
         return self.group is not None and all(row.peers for row in self.rows[1:])
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What "since last time" compares: dimensions by code, and across two questionnaire
+    versions only the dimensions both have (a dimension whose meaning changed gets a new
+    code, FORMAT.md); `compared` and `not_compared` are names in the reader's language."""
+
+    previous_version: int
+    current_version: int
+    across_versions: bool
+    compared: list[str]
+    not_compared: list[str]
+
+    @property
+    def text(self) -> str:
+        """What the report says about a comparison across versions, in the active language."""
+        return localised("", " ").join(self._sentences())
+
+    def _sentences(self) -> list[str]:
+        said = [
+            _(
+                "That assessment used questionnaire version %(previous)s and this one version "
+                "%(current)s, so only the dimensions both versions share are compared: %(names)s."
+            )
+            % {
+                "previous": self.previous_version,
+                "current": self.current_version,
+                "names": _list_text(self.compared),
+            }
+        ]
+        if self.not_compared:
+            said.append(
+                _("Not in version %(previous)s, so not compared: %(names)s.")
+                % {"previous": self.previous_version, "names": _list_text(self.not_compared)}
+            )
+        return said
+
+
+def _list_text(names: list[str]) -> str:
+    """Names as a list in a sentence: 、between Chinese names, commas in English."""
+    return localised("、", ", ").join(names)
+
+
 @dataclass
 class Report:
     assessment: Assessment
@@ -99,6 +142,7 @@ class Report:
     radar: str
     bars: str
     previous: Assessment | None
+    comparison: Comparison | None
     contact: ReviewContact
     versions: str
     signature: "Signature | None" = None
@@ -146,13 +190,33 @@ def _results(assessment: Assessment) -> tuple[dict[str, ScoreResult], dict[str, 
     return current, previous
 
 
-def _previous_scores(previous: dict[str, ScoreResult]) -> dict[str, float | None]:
-    """Dimension scores of the previous assessment (validated if signed off)."""
+def _previous_card(previous: dict[str, ScoreResult]) -> ScoreCard | None:
+    """The previous assessment's card (validated if signed off)."""
     result = previous.get(ScoreResult.Kind.VALIDATED) or previous.get(ScoreResult.Kind.SELF)
-    if result is None:
+    return ScoreCard.from_dict(result.card) if result else None
+
+
+def _comparison(card: ScoreCard, previous: ScoreCard, definition: Definition) -> Comparison:
+    """Which of the current dimensions "since last time" compares with the previous card:
+    those whose codes the previous card has too (all of them within one version)."""
+    previous_codes = {d.code for d in previous.dimensions}
+    names = [(d.code, _text(definition.dimension(d.code).name)) for d in card.dimensions]
+    return Comparison(
+        previous_version=previous.definition_version,
+        current_version=card.definition_version,
+        across_versions=(previous.definition_code, previous.definition_version)
+        != (card.definition_code, card.definition_version),
+        compared=[name for code, name in names if code in previous_codes],
+        not_compared=[name for code, name in names if code not in previous_codes],
+    )
+
+
+def _previous_scores(card: ScoreCard, previous: ScoreCard | None) -> dict[str, float | None]:
+    """The previous dimension scores of the dimensions the current card has too, by code."""
+    if previous is None:
         return {}
-    card = ScoreCard.from_dict(result.card)
-    return {d.code: d.score for d in card.dimensions}
+    current_codes = {d.code for d in card.dimensions}
+    return {d.code: d.score for d in previous.dimensions if d.code in current_codes}
 
 
 def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
@@ -218,8 +282,12 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
     self_card = ScoreCard.from_dict(results[ScoreResult.Kind.SELF].card)
     validated = results.get(ScoreResult.Kind.VALIDATED)
     card = ScoreCard.from_dict(validated.card) if validated else self_card
-    previous = _previous_scores(previous_results)
+    previous_card = _previous_card(previous_results)
+    previous = _previous_scores(card, previous_card)
     previous_assessment = next(iter(previous_results.values())).assessment if previous else None
+    comparison = (
+        _comparison(card, previous_card, definition) if previous_card and previous else None
+    )
     rows = _rows(definition, card, self_card if validated else None, previous)
     peers = _peer_block(assessment, card, rows)
     levels = {level.number: level for level in definition.levels}
@@ -264,6 +332,7 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         radar=radar_svg(labels, radar_series, band=_peer_band(peers)),
         bars=bar_svg(labels, bar_series),
         previous=previous_assessment,
+        comparison=comparison,
         peers=peers,
         changes=_changes(assessment, definition) if validated else [],
         findings=list(

@@ -15,7 +15,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnosis.models import Answer, Assessment, DimensionGoal, Firm, User
+from diagnosis.models import Answer, Assessment, DimensionGoal, Firm, QuestionnaireVersion, User
 from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.evidence import evidence_bytes_used, stored_size
 from diagnosis.queries.questionnaires import row_ids
@@ -89,12 +89,17 @@ class SaveResult:
 
 
 @transaction.atomic
-def assessment_start(*, firm: Firm, user: User) -> Assessment:
-    """Start an assessment on the current questionnaire; a firm has one open at a time."""
+def assessment_start(
+    *, firm: Firm, user: User, questionnaire: QuestionnaireVersion | None = None
+) -> Assessment:
+    """Start an assessment on the current questionnaire (the newest published version); a
+    firm has one open at a time. `questionnaire` names an older published version instead,
+    for seeding a history taken before the current version was published."""
     if Assessment.objects.filter(firm=firm, status__in=Assessment.OPEN_STATUSES).exists():
         raise AssessmentError(_("Your firm already has an assessment in progress."))
-    questionnaire = current_questionnaire()
     if questionnaire is None:
+        questionnaire = current_questionnaire()
+    if questionnaire is None or questionnaire.status != QuestionnaireVersion.Status.PUBLISHED:
         raise AssessmentError(_("No questionnaire is published yet."))
     previous = (
         Assessment.objects.filter(firm=firm)

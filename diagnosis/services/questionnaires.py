@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from diagnosis.definitions.frameworks import Frameworks, frameworks_beside
@@ -136,10 +137,9 @@ def _store_rows(version: QuestionnaireVersion, definition: Definition) -> None:
 def questionnaire_publish(
     *, version: QuestionnaireVersion, actor: User | None = None
 ) -> QuestionnaireVersion:
-    """Publish a draft version; earlier published versions of the same code are retired."""
-    QuestionnaireVersion.objects.filter(
-        code=version.code, status=QuestionnaireVersion.Status.PUBLISHED, version__lt=version.version
-    ).update(status=QuestionnaireVersion.Status.RETIRED)
+    """Publish a draft version. Earlier published versions of the code stay published: their
+    open assessments continue on them and their reports stay valid; new assessments start
+    on the newest (current_questionnaire)."""
     version.status = QuestionnaireVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
@@ -152,8 +152,8 @@ def questionnaire_publish(
 
 
 def current_questionnaire(code: str | None = None) -> QuestionnaireVersion | None:
-    """The newest published version (of the given code, if any)."""
+    """The version new assessments start on: the highest published version of the code (by
+    default, the code published most recently), whatever order the versions were published in."""
     versions = QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
-    if code:
-        versions = versions.filter(code=code)
-    return versions.order_by("-published_at", "-version").first()
+    latest_code = versions.order_by("-published_at", "-version").values("code")[:1]
+    return versions.filter(code=code or Subquery(latest_code)).order_by("-version").first()

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
@@ -102,8 +102,11 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
             f"{previous}__dimension_scores__score__isnull": False,
         }
     )
+    # Levels are compared only within one questionnaire version: a new version recalibrates
+    # them (v2's D1–D5 are not v1's levels), while dimensions compare by code.
     with_previous = results.filter(
-        assessment__previous__results__kind=kind_of("assessment__previous")
+        assessment__previous__results__kind=kind_of("assessment__previous"),
+        assessment__previous__questionnaire=F("assessment__questionnaire"),
     )
     through_result = {name: F(f"result__{firm}{name}") for name in SEGMENT}
     of_result = {name: F(f"{firm}{name}") for name in SEGMENT}
@@ -116,7 +119,13 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
             code=F("dimension__code"),
             tenths=_tenths(F("score")) - _tenths(F(f"{previous}__dimension_scores__score")),
         ),
-        Measure.LEVEL: results.values(**of_result, code=Value(""), tenths=F("level")),
+        # A level counts for its questionnaire version (the cell's "dimension"): each
+        # version has its own levels.
+        Measure.LEVEL: results.values(
+            **of_result,
+            code=Cast(F("assessment__questionnaire__version"), CharField()),
+            tenths=F("level"),
+        ),
         Measure.MOVED: with_previous.values(
             **of_result,
             code=Value(""),

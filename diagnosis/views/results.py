@@ -46,6 +46,7 @@ def results_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         has_segment=has_segment,
         names=names,
         levels=levels,
+        older_levels=[(version, level_rows(found)) for version, found in results.older_levels],
         level_chart=level_chart(levels, names),
         quartile_chart=quartile_chart(results, names),
         dimensions=[(dimension_name(d.dimension), d) for d in results.dimensions],

@@ -24,6 +24,7 @@ from diagnosis.models import (
 from diagnosis.scoring import ScoreCard
 from diagnosis.services.benchmarks import refresh_benchmarks
 from tests.factories import make_firm
+from tests.versions_world import publish_v2
 
 FIRMS, ASSESSMENTS = 120, 400
 
@@ -156,3 +157,10 @@ def test_the_command_reports_what_it_wrote(questionnaire):
 def test_the_command_needs_a_published_questionnaire(db):
     with pytest.raises(CommandError, match="Publish a questionnaire"):
         call_command("generate_city", "--firms", "5", "--assessments", "5")
+
+
+def test_it_builds_the_city_on_v2_once_v2_is_published(questionnaire):
+    v2 = publish_v2()
+    generate_city(firms=20, assessments=30, cards=5)
+    assert set(Assessment.objects.values_list("questionnaire", flat=True)) == {v2.pk}
+    assert ScoreResult.objects.filter(assessment__questionnaire=v2).exists()

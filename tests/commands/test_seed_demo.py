@@ -3,8 +3,10 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
-from diagnosis.models import Firm, PopulationFirm, User
+from diagnosis.models import Assessment, Firm, PopulationFirm, User
 from diagnosis.queries.population import population_with_status, status_counts
+from diagnosis.services.assessments import assessment_start
+from tests.versions_world import publish_v2
 
 
 def test_it_seeds_the_demo_once_and_prints_the_logins(questionnaire, settings, tmp_path):
@@ -29,3 +31,20 @@ def test_it_seeds_the_demo_once_and_prints_the_logins(questionnaire, settings, t
     assert "officer@demo.example" in out.getvalue()
     assert mail.outbox == []
     assert User.objects.get(email="respondent@demo.example").check_password("demo-pass-2026")
+
+
+def test_it_keeps_the_demo_history_on_v1_and_lets_demo_firms_start_on_v2(
+    questionnaire, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    v2 = publish_v2()  # as `make db` does: both versions published before the demo is seeded
+    call_command("seed_demo", stdout=StringIO())
+
+    assert set(Assessment.objects.values_list("questionnaire", flat=True)) == {questionnaire.pk}
+    demo_firm = Firm.objects.get(name="上海示范精密机械有限公司")
+    history = demo_firm.assessments.get()
+    assert history.status == Assessment.Status.VALIDATED
+    respondent = User.objects.get(email="respondent@demo.example")
+    following = assessment_start(firm=demo_firm, user=respondent)
+    assert following.questionnaire == v2
+    assert following.previous == history

@@ -82,10 +82,11 @@ class existing_site:
 
 
 def make_signed_off_firms(count: int) -> None:
-    from diagnosis.models import QuestionnaireVersion
+    from diagnosis.services.questionnaires import current_questionnaire
     from tests.peers_data import peer
 
-    questionnaire = QuestionnaireVersion.objects.get(status="published")
+    questionnaire = current_questionnaire()
+    assert questionnaire is not None
     codes = [dimension.code for dimension in questionnaire.definition.dimensions]
     rng = random.Random(13)
     districts = ["minhang", "pudong", "jiading", "songjiang"]

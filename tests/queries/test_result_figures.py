@@ -15,6 +15,7 @@ from diagnosis.queries.results import programme_results
 from diagnosis.services.result_figures import refresh_result_figures
 from tests.factories import make_firm
 from tests.results_data import scored, scored_firm
+from tests.versions_world import publish_v2
 
 MINHANG = [10, 20, 30, 40, 50]
 JIADING = [0, 10, 20, 100]
@@ -231,3 +232,44 @@ def test_the_figures_are_those_of_the_last_refresh_which_a_failure_keeps(city, m
     assert ResultRefresh.objects.get().error == "RuntimeError('disk full')"
     monkeypatch.undo()
     assert dimension(figures(), "STR").reference.count == 10
+
+
+def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_code(questionnaire):
+    v2 = publish_v2()
+    for questionnaire_after in (questionnaire, v2):
+        firm = make_firm(district="minhang")
+        first = scored(
+            firm,
+            questionnaire,
+            {"STR": 20},
+            status="validated",
+            validated={"STR": 20},
+            validated_level=1,
+            days_ago=365,
+        )
+        after: dict[str, float | None] = {"STR": 50}
+        if questionnaire_after == v2:
+            after["RND"] = 40
+        scored(firm, questionnaire_after, after, level=3, previous=first)
+    results = figures()
+    strategy = dimension(results, "STR")
+    assert strategy.change_reference.count == 2  # v1 → v1 and v1 → v2: STR is in both
+    assert strategy.change_reference.median == 30
+    assert dimension(results, "RND").change_reference is None  # not in v1
+    # v1's level 1 and v2's level 3 are on different scales: only the v1 → v1 firm counts
+    assert (results.change_reference.firms, results.change_reference.moved_up) == (1, 1)
+
+
+def test_it_counts_levels_per_questionnaire_version(questionnaire):
+    v2 = publish_v2()
+    for level in (1, 3, 3):
+        scored_firm(questionnaire, {"STR": 50}, level=level)
+    for level in (2, 3):
+        scored_firm(v2, {"STR": 50}, level=level)
+    results = figures()
+    assert results.levels_version == 2
+    assert results.levels.reference == {0: 0, 1: 0, 2: 1, 3: 1, 4: 0, 5: 0}
+    [(version, older)] = results.older_levels
+    assert version == 1
+    assert older.reference == {0: 0, 1: 1, 2: 0, 3: 2, 4: 0, 5: 0}
+    assert dimension(results, "STR").reference.count == 5  # a shared dimension: all firms

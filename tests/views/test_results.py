@@ -12,6 +12,7 @@ from diagnosis.models import Assessment
 from diagnosis.services.result_figures import refresh_result_figures
 from tests.factories import make_district_officer, make_firm
 from tests.results_data import scored, scored_firm
+from tests.versions_world import publish_v2
 
 # Session and user, the dimension names, the time of the last refresh; for the reference set
 # and the segment each: scores, changes, levels, level changes; the weakest dimensions.
@@ -142,3 +143,38 @@ def test_it_reads_the_results_in_a_fixed_number_of_statements(
     with django_assert_max_num_queries(RESULTS_BUDGET):
         response = client.get(reverse("results"), {"district": "minhang", "by": "division"})
     assert response.context["results"].change_reference.firms == firms
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "same questionnaire version"), ("zh-hans", "同一问卷版本")],
+)
+def test_it_says_levels_are_compared_within_a_version(client, administrator, city, language, words):
+    client.cookies["django_language"] = language
+    client.force_login(administrator)
+    page = client.get(reverse("results")).content.decode()
+    note = page.split('data-testid="versions-note">', 1)[1].split("</span>", 1)[0]
+    assert words in note
+
+
+@pytest.mark.parametrize(
+    ("language", "caption"),
+    [("en", "Questionnaire version 1"), ("zh-hans", "问卷第 1 版")],
+)
+def test_it_shows_the_levels_of_each_questionnaire_version_apart(
+    client, administrator, city, language, caption
+):
+    v2 = publish_v2()
+    for level in (4, 4):
+        scored_firm(v2, {"STR": 80}, district="minhang", level=level)
+    assert refresh_result_figures()
+    client.cookies["django_language"] = language
+    client.force_login(administrator)
+    response = client.get(reverse("results"))
+    newest = {row[0]: row[1:] for row in cells(response, "levels")}
+    assert newest["4"] == ["2", "100 %"]
+    older = {row[0]: row[1:] for row in cells(response, "levels-v1")}
+    assert older["1"] == ["3", "33 %"] and older["4"] == ["0", "0 %"]
+    html = response.content.decode()
+    assert caption in html
+    assert 'data-testid="levels-by-version"' in html

@@ -18,6 +18,7 @@ from diagnosis.models import (
     PopulationFirm,
     Provider,
     ProviderMembership,
+    QuestionnaireVersion,
     User,
 )
 from diagnosis.scoring.definition import QuestionSpec, QuestionType
@@ -29,6 +30,7 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
+from diagnosis.services.questionnaires import current_questionnaire
 from diagnosis.services.result_figures import refresh_result_figures
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo accounts only
@@ -97,7 +99,11 @@ class Command(BaseCommand):
                 user=users["officer@demo.example"], district=district
             )
         if not PopulationFirm.objects.exists():
-            seed_population(admin=admin, consultant=users["consultant@demo.example"])
+            seed_population(
+                admin=admin,
+                consultant=users["consultant@demo.example"],
+                questionnaire=history_questionnaire(),
+            )
         refresh_result_figures()  # the results page shows the seeded city at once
         self._print_logins()
 
@@ -107,7 +113,8 @@ class Command(BaseCommand):
         if Assessment.objects.filter(firm=firm).exists():
             return
         respondent, consultant = users["respondent@demo.example"], users["consultant@demo.example"]
-        past = self._submitted(firm, respondent, level=2)
+        questionnaire = history_questionnaire()
+        past = self._submitted(firm, respondent, level=2, questionnaire=questionnaire)
         review.review_sign_off(assessment=past, consultant=consultant)
         year_ago = timezone.now() - timedelta(days=365)
         Assessment.objects.filter(pk=past.pk).update(
@@ -134,10 +141,12 @@ class Command(BaseCommand):
         Assignment.objects.get_or_create(
             firm=peer, defaults={"provider": firm.assignment.provider, "consultant": consultant}
         )
-        self._submitted(peer, peer_owner, level=3)
+        self._submitted(peer, peer_owner, level=3, questionnaire=questionnaire)
 
-    def _submitted(self, firm: Firm, user: User, *, level: int) -> Assessment:
-        assessment = assessment_start(firm=firm, user=user)
+    def _submitted(
+        self, firm: Firm, user: User, *, level: int, questionnaire: QuestionnaireVersion | None
+    ) -> Assessment:
+        assessment = assessment_start(firm=firm, user=user, questionnaire=questionnaire)
         definition = assessment.questionnaire.definition
         entries = [
             AnswerEntry(code=q.code, value=demo_value(q, level, index))
@@ -164,6 +173,22 @@ class Command(BaseCommand):
         for email, _name, role in DEMO_USERS:
             self.stdout.write(f"  {email:28} {role}")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with one of them.")
+
+
+def history_questionnaire() -> QuestionnaireVersion | None:
+    """The version the demo's history was taken on: the oldest published version of the
+    current questionnaire (v1 once v2 is published too), so that the demo firm's next
+    assessment starts on the newest and its report compares across versions."""
+    current = current_questionnaire()
+    if current is None:
+        return None
+    return (
+        QuestionnaireVersion.objects.filter(
+            code=current.code, status=QuestionnaireVersion.Status.PUBLISHED
+        )
+        .order_by("version")
+        .first()
+    )
 
 
 def demo_value(question: QuestionSpec, level: int, index: int) -> Any:
