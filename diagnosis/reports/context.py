@@ -22,6 +22,7 @@ from diagnosis.permissions import Access
 from diagnosis.queries.benchmarks import PeerGroup, PeerStatistics, peer_group
 from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
 from diagnosis.reports.charts import Band, Series, bar_svg, radar_svg
+from diagnosis.reports.verification import level_verified, unresolved_count
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
 from diagnosis.scoring.definition import Definition, Horizon, Level, Text
@@ -106,6 +107,8 @@ class Report:
     show_warning_details: bool = False
     peers: PeerBlock | None = None
     not_measured: list[tuple[str, str]] = field(default_factory=list)  # (code, text)
+    level_verified: bool = False  # reports/verification.py: 核验等级, else 自评参考等级
+    unresolved_warnings: int = 0  # must-resolve warnings no consultant has resolved
 
     @property
     def warned_questions(self) -> list:
@@ -273,6 +276,8 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         else [],
         show_warning_details=access.sees_everything,
         not_measured=_not_measured(card, definition),
+        level_verified=level_verified(assessment, definition, validated is not None),
+        unresolved_warnings=unresolved_count(assessment, card),
     )
 
 
