@@ -98,7 +98,7 @@ def warned(firm, respondent, consultant):
     ("language", "sentence"),
     [
         ("en", "1 consistency warning that must be resolved is not resolved by a consultant yet."),
-        ("zh-hans", "1 条须处理的一致性警告尚未经诊断顾问处理。"),
+        ("zh-hans", "1 条须处理的一致性提示尚未经诊断顾问解除。"),
     ],
 )
 def test_the_confidence_line_counts_open_must_resolve_warnings(

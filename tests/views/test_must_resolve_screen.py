@@ -53,9 +53,9 @@ def test_it_lists_an_open_warning_with_a_reason_field_and_a_resolve_button(
 
 def test_it_says_it_in_chinese(consultant_client, warned):
     html = overview(consultant_client, warned, "zh-hans")
-    assert "签发前须处理的警告" in html
+    assert "签发前须解除的提示" in html
     assert "自评设备全部联网，但联网率很低" in html
-    assert "处理" in html
+    assert ">解除</button>" in html
 
 
 def test_it_shows_no_such_section_without_must_resolve_warnings(consultant_client, submitted):
@@ -82,7 +82,7 @@ def test_it_refuses_an_empty_reason_in_chinese(consultant_client, warned):
     consultant_client.cookies["django_language"] = "zh-hans"
     response = consultant_client.post(resolve_url(warned), {f"w-{CODE}-reason": ""})
     assert response.status_code == 400
-    assert "请说明这条警告可以处理的理由。" in response.content.decode()
+    assert "请说明可以解除该提示的理由。" in response.content.decode()
 
 
 def test_it_resolves_a_warning_and_shows_who_and_why(consultant_client, warned, consultant):
