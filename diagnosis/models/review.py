@@ -120,9 +120,7 @@ class WarningResolution(models.Model):
     that no longer fires needs nothing; its resolution stays on record.
     """
 
-    assessment = models.ForeignKey(
-        Assessment, models.CASCADE, related_name="warning_resolutions"
-    )
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="warning_resolutions")
     code = models.CharField(_("warning"), max_length=100)
     reason = models.TextField(_("reason"), max_length=2000)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
@@ -133,9 +131,7 @@ class WarningResolution(models.Model):
         verbose_name_plural = _("resolved warnings")
         ordering = ["resolved_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assessment", "code"], name="warning_resolution_unique"
-            )
+            models.UniqueConstraint(fields=["assessment", "code"], name="warning_resolution_unique")
         ]
 
     def __str__(self) -> str:

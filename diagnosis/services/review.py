@@ -318,9 +318,7 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
     assessment.validated_provider_id = assignment.provider_id if assignment else None
     assessment.report_number = report_number(assessment.pk, now.year)
     assessment.verification_code = new_verification_code()
-    result = assessment_score(
-        assessment=assessment, state=state, kind=ScoreResult.Kind.VALIDATED
-    )
+    result = assessment_score(assessment=assessment, state=state, kind=ScoreResult.Kind.VALIDATED)
     _set_status(
         assessment,
         Assessment.Status.VALIDATED,

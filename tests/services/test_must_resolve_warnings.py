@@ -79,9 +79,7 @@ def test_it_records_and_audits_a_resolution_then_signs_off(warned, consultant):
     assert warned.status == "validated"
 
 
-def test_resolving_again_replaces_the_reason_and_keeps_the_old_one_in_the_trail(
-    warned, consultant
-):
+def test_resolving_again_replaces_the_reason_and_keeps_the_old_one_in_the_trail(warned, consultant):
     for reason in ("first reason", "second reason"):
         review.warning_resolve(
             assessment=warned, consultant=consultant, code="C-NET-RATE", reason=reason
@@ -143,9 +141,7 @@ def test_a_resolution_holds_through_a_return_and_a_new_submission(warned, consul
     assert warned.status == "validated"
 
 
-def test_a_warning_that_appears_with_a_changed_answer_blocks_sign_off(
-    firm, respondent, consultant
-):
+def test_a_warning_that_appears_with_a_changed_answer_blocks_sign_off(firm, respondent, consultant):
     draft = numbers_draft(firm, respondent)
     numbers_answer(draft, respondent, **(CONTRADICTION | {"OPS_01": 2}))
     submitted = assessment_submit(assessment=draft, user=respondent)

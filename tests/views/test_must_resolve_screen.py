@@ -90,7 +90,8 @@ def test_it_resolves_a_warning_and_shows_who_and_why(consultant_client, warned, 
         resolve_url(warned), {f"w-{CODE}-reason": "现场核实：仅数控设备计入联网统计。"}
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(reverse("review", args=[warned.pk]) + "#must-resolve")
+    location = response.headers["Location"]
+    assert location.endswith(reverse("review", args=[warned.pk]) + "#must-resolve")
     resolution = WarningResolution.objects.get()
     assert (resolution.code, resolution.resolved_by) == (CODE, consultant)
     html = overview(consultant_client, warned)
