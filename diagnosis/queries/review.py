@@ -73,6 +73,7 @@ class WarningView:
     code: str
     message: str
     questions: tuple[QuestionRef, ...]
+    must_resolve: bool = False  # blocks sign-off until resolved with a reason
 
     def involves(self, code: str) -> bool:
         return any(question.code == code for question in self.questions)
@@ -87,7 +88,9 @@ def warning_views(warnings: tuple[ConsistencyWarning, ...], definition: Definiti
             for code in warning.questions
             if (spec := definition.questions.get(code)) is not None
         )
-        views.append(WarningView(warning.code, _text(warning.message), questions))
+        views.append(
+            WarningView(warning.code, _text(warning.message), questions, warning.must_resolve)
+        )
     return views
 
 

@@ -262,9 +262,7 @@ def warning_resolve(
     card = compute_card(assessment_state(assessment), ScoreResult.Kind.VALIDATED)
     warning = next((w for w in card.warnings if w.must_resolve and w.code == code), None)
     if warning is None:
-        raise ReviewError(
-            _("The answers raise no warning %(code)s that must be resolved.") % {"code": code}
-        )
+        raise ReviewError(no_such_warning(code))
     previous = WarningResolution.objects.filter(assessment=assessment, code=code).first()
     resolution, _created = WarningResolution.objects.update_or_create(
         assessment=assessment,
@@ -285,6 +283,10 @@ def warning_resolve(
         },
     )
     return resolution
+
+
+def no_such_warning(code: str) -> str:
+    return _("The answers raise no warning %(code)s that must be resolved.") % {"code": code}
 
 
 def sign_off_refusal(codes: list[str]) -> str:

@@ -92,6 +92,8 @@ def _overview(
     context = _context(assessment, assessment_state(assessment))
     summary = context["summary"]
     items = must_resolve_items(assessment, summary.validated_card, context["state"].definition)
+    if refused is not None and all(item.warning.code != refused.code for item in items):
+        messages.error(request, review_services.no_such_warning(refused.code))
     context |= {
         "comments": assessment.comments.filter(question__isnull=True).select_related("author"),
         "comment_form": CommentForm(),

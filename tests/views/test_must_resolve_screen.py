@@ -113,6 +113,15 @@ def test_it_says_so_when_the_warning_is_not_raised(consultant_client, warned):
     assert not WarningResolution.objects.exists()
 
 
+def test_it_says_so_for_an_unknown_warning_even_without_a_reason(consultant_client, warned):
+    consultant_client.cookies["django_language"] = "en"
+    response = consultant_client.post(resolve_url(warned, "C-NONE"), {"w-C-NONE-reason": ""})
+    assert response.status_code == 400
+    assert "The answers raise no warning C-NONE that must be resolved." in (
+        response.content.decode()
+    )
+
+
 @pytest.mark.parametrize("confirmed", [False, True])
 def test_it_refuses_sign_off_with_a_message_while_a_warning_is_open(
     consultant_client, warned, confirmed
@@ -163,3 +172,12 @@ def test_only_the_assigned_consultant_resolves(client, warned, other_consultant,
         response = client.post(resolve_url(warned), {f"w-{CODE}-reason": "x"})
         assert response.status_code == status
     assert not WarningResolution.objects.exists()
+
+
+def test_the_dimension_page_marks_the_warning_to_resolve(consultant_client, warned):
+    consultant_client.cookies["django_language"] = "en"
+    url = reverse("review_dimension", args=[warned.pk, "OPS"])
+    html = consultant_client.get(url).content.decode()
+    row = html[html.index('data-testid="warning-C-NET-RATE-OPS-01"') :]
+    assert row.index('data-testid="must-resolve-badge"') < row.index("</div>")
+    assert "to resolve before sign-off" in row
