@@ -19,13 +19,18 @@ def level_verified(assessment: Assessment, definition: Definition, signed: bool)
     asked (a rate or trend: each of its figures) carries the consultant's verdict (one
     query; none for an unsigned report). With no gate-critical question, the sign-off
     alone verifies the level."""
-    if not signed:
-        return False
+    return signed and not unverified_gate_questions(assessment, definition)
+
+
+def unverified_gate_questions(assessment: Assessment, definition: Definition) -> list[str]:
+    """The gate-critical questions the firm was asked whose answer no consultant has
+    verified yet, in level order (one query; none without gate-critical questions)."""
     codes = gate_critical_questions(definition.levels)
     if not codes:
-        return True
+        return []
     state = assessment_state(assessment)
     inputs = validated_inputs(state)
+    unverified = []
     for code in codes:
         question = definition.questions.get(code)
         if question is None:
@@ -35,8 +40,8 @@ def level_verified(assessment: Assessment, definition: Definition, signed: bool)
                 continue
             answer = inputs.get(asked)
             if answer is None or not answer.verified:
-                return False
-    return True
+                unverified.append(asked)
+    return list(dict.fromkeys(unverified))
 
 
 def unresolved_count(assessment: Assessment, card: ScoreCard) -> int:

@@ -40,6 +40,7 @@ from diagnosis.queries.review import (
     unconfirmed_answers,
     unresolved_warnings,
 )
+from diagnosis.reports.verification import unverified_gate_questions
 from diagnosis.scoring.definition import DimensionSpec
 from diagnosis.services import review as review_services
 
@@ -336,6 +337,10 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             codes = [warning.code for warning in unresolved]
             messages.error(request, review_services.sign_off_refusal(codes))
             return redirect(reverse("review", args=[pk]) + "#must-resolve")
+        definition = context["state"].definition
+        items = must_resolve_items(assessment, context["summary"].validated_card, definition)
+        context["resolved"] = [item.warning.code for item in items if item.resolved]
+        context["unverified_gates"] = unverified_gate_questions(assessment, definition)
         context["contact"] = review_contact(assessment.firm_id)
         return render(request, "diagnosis/review/confirm_sign_off.html", context)
     try:

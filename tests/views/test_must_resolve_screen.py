@@ -181,3 +181,28 @@ def test_the_dimension_page_marks_the_warning_to_resolve(consultant_client, warn
     row = html[html.index('data-testid="warning-C-NET-RATE-OPS-01"') :]
     assert row.index('data-testid="must-resolve-badge"') < row.index("</div>")
     assert "to resolve before sign-off" in row
+
+
+def test_the_confirmation_names_the_resolved_warnings_and_the_level_label(
+    consultant_client, warned
+):
+    consultant_client.post(resolve_url(warned), {f"w-{CODE}-reason": "Checked on site."})
+    consultant_client.cookies["django_language"] = "en"
+    response = consultant_client.post(
+        reverse("review_decide", args=[warned.pk]), {"decision": "sign_off"}
+    )
+    html = response.content.decode()
+    assert "You resolved the warning C-NET-RATE; your reason is in the history." in html
+    # The numbers questionnaire's levels have no gates: sign-off alone verifies the level.
+    assert "The level will be called a verified level" in html
+
+
+def test_the_confirmation_names_the_unverified_gate_answers(consultant_client, submitted):
+    consultant_client.cookies["django_language"] = "en"
+    response = consultant_client.post(
+        reverse("review_decide", args=[submitted.pk]), {"decision": "sign_off"}
+    )
+    html = response.content.decode()
+    assert "The level will be called a self-assessed level (indicative)" in html
+    assert "(SEC-01)" in html
+    assert 'data-testid="resolved-warnings"' not in html
