@@ -44,6 +44,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --no-input
+	$(PY) manage.py coverage_table --check
 	$(VENV)/bin/mypy
 
 format: $(INSTALLED)

@@ -1,7 +1,7 @@
 """The logged-in user and their roles, read in one statement on every request.
 
 Django's model backend, except for `get_user`, which runs on nearly every request:
-`queries/rows.py` says why it skips the ORM's query compilation. The same statement
+`diagnosis/rows.py` says why it skips the ORM's query compilation. The same statement
 reads the roles every page's navigation shows. Authentication itself is Django's.
 """
 
@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from diagnosis import ratelimit
 from diagnosis.models import DistrictOfficer, Membership, ProviderMembership, User
-from diagnosis.queries.rows import Part, RowQuery
+from diagnosis.rows import Part, RowQuery
 
 
 @dataclass(frozen=True)

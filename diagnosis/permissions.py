@@ -27,7 +27,7 @@ from diagnosis.models import (
     User,
 )
 from diagnosis.queries.providers import TableScope
-from diagnosis.queries.rows import Part, RowQuery
+from diagnosis.rows import Part, RowQuery
 
 if TYPE_CHECKING:
 
@@ -176,7 +176,7 @@ _MEMBER = RowQuery(
 
 def _as_member(user: User, pk: int) -> RelatedAssessment | None:
     """The assessment if the user answers for its firm: the common case, in one statement
-    (it runs on every respondent request; see queries/rows.py)."""
+    (it runs on every respondent request; see diagnosis/rows.py)."""
     row = _MEMBER.fetch([pk, user.pk])
     if row is None:
         return None

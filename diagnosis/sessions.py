@@ -1,6 +1,6 @@
 """Database sessions, read with one hand-written statement.
 
-A session is loaded on nearly every request; `queries/rows.py` says why that lookup skips
+A session is loaded on nearly every request; `diagnosis/rows.py` says why that lookup skips
 the ORM's query compilation. Saving, expiry and `clearsessions` are Django's own.
 """
 
@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
-from diagnosis.queries.rows import Part, RowQuery
+from diagnosis.rows import Part, RowQuery
 
 _SESSION = RowQuery(
     [Part(Session, "s")], "FROM {s} s WHERE s.session_key = %s AND s.expire_date > %s"

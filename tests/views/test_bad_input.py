@@ -658,3 +658,42 @@ def test_it_escapes_what_users_write_in_the_section_page_and_the_report(
     assert SCRIPT not in review and FORMULA not in review
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in review
     assert "=cmd|&#x27; /C calc&#x27;!A0" in review
+
+
+HUGE_IDS = [str(2**63), "99999999999999999999", str(10**40)]
+
+
+@pytest.mark.parametrize("pk", HUGE_IDS)
+def test_it_answers_404_for_an_id_beyond_the_databases_integers(client, scene, pk):
+    """An id no integer column can hold finds nothing (SQLite raised OverflowError, a 500)."""
+    before = rows()
+    pages = [
+        ("get", f"/assessments/{pk}/"),
+        ("get", f"/assessments/{pk}/sections/{SECTION}/"),
+        ("post", f"/assessments/{pk}/sections/{SECTION}/"),
+        ("post", f"/assessments/{pk}/sections/{SECTION}/goal/"),
+        ("post", f"/assessments/{pk}/answers/STR-01/"),
+        ("get", f"/assessments/{pk}/evidence/{EVIDENCE_CODE}/"),
+        ("post", f"/assessments/{pk}/submit/"),
+        ("get", f"/assessments/{pk}/report/"),
+        ("get", f"/assessments/{pk}/report.pdf"),
+        ("get", f"/assessments/{pk}/history/"),
+        ("post", f"/firm/invitations/{pk}/resend/"),
+        ("post", f"/firm/invitations/{pk}/revoke/"),
+        ("post", f"/firm/members/{pk}/remove/"),
+        ("post", f"/firm/join-requests/{pk}/"),
+    ]
+    for method, url in pages:
+        response = getattr(client, method)(url, {"value": "1", "revision": "1"})
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert rows() == before
+
+
+def test_it_treats_a_session_naming_a_user_beyond_the_databases_integers_as_anonymous(client, db):
+    session = client.session
+    session["_auth_user_id"] = str(10**30)
+    session["_auth_user_backend"] = "diagnosis.auth.ModelBackend"
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated

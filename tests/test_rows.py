@@ -9,7 +9,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from diagnosis.models import Firm, Membership, QuestionnaireVersion, User
-from diagnosis.queries.rows import Part, RowQuery
+from diagnosis.rows import Part, RowQuery
 
 FIRM_AND_OWNER = RowQuery(
     [Part(Firm, "f"), Part(User, "u")],
@@ -79,3 +79,13 @@ def test_the_backend_finds_no_user_for_an_unreadable_id(db, user_id):
     from diagnosis.auth import ModelBackend
 
     assert ModelBackend().get_user(user_id) is None
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 10**30])
+def test_it_finds_nothing_for_an_integer_no_column_can_hold(firm, respondent, pk):
+    assert FIRM_AND_OWNER.fetch([pk, "owner"]) is None
+
+
+def test_it_finds_the_largest_integer_a_column_holds(firm, respondent):
+    assert FIRM_AND_OWNER.fetch([2**63 - 1, "owner"]) is None  # asked, not refused
+    assert fetched(FIRM_AND_OWNER, [firm.pk, "owner"])[0].pk == firm.pk

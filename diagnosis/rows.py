@@ -32,6 +32,14 @@ class Part:
 
 Converter = tuple[int, list, Any]
 
+# Every backend we run on stores integer keys in at most 64 signed bits. SQLite refuses a
+# larger Python int with OverflowError instead of finding nothing, as the ORM does.
+BIGINT_RANGE = range(-(2**63), 2**63)
+
+
+def _in_range(params: Sequence[Any]) -> bool:
+    return all(not isinstance(p, int) or isinstance(p, bool) or p in BIGINT_RANGE for p in params)
+
 
 class RowQuery:
     """A statement selecting the columns of `parts` in turn, then the `extra` expressions.
@@ -55,7 +63,11 @@ class RowQuery:
         self._prepared: dict[str, tuple[str, list[Converter]]] = {}
 
     def fetch(self, params: Sequence[Any], *, using: str = "default") -> tuple | None:
-        """The first row as (instance of each part, …, extra value, …), or None."""
+        """The first row as (instance of each part, …, extra value, …), or None.
+
+        None too for an integer parameter no database column can hold (an id from a URL)."""
+        if not _in_range(params):
+            return None
         connection = connections[using]
         sql, converters = self._prepare(connection)
         with connection.cursor() as cursor:
