@@ -118,3 +118,43 @@ def test_a_report_without_must_resolve_warnings_counts_none(client, respondent, 
     assert 'data-testid="unresolved-warnings"' not in report_html(
         client, respondent, submitted, "en"
     )
+
+
+def test_v2_names_the_capabilities_its_levels_require():
+    from pathlib import Path
+
+    from diagnosis.definitions.loader import load_definition
+
+    path = Path(__file__).resolve().parents[2] / "diagnosis/definitions/smart-manufacturing-v2.yaml"
+    codes = gate_critical_questions(load_definition(path).levels)
+    assert {"NET-04", "OPS-03", "DAT-04", "SEC-06"} <= set(codes)
+    assert len(codes) == len(set(codes))
+
+
+@pytest.fixture
+def gated(firm, respondent):
+    """The numbers questionnaire with a gate on the rate EQP-03 (of EQP-02 ÷ EQP-01)."""
+    from diagnosis.definitions.loader import read_definition_data
+    from diagnosis.services.assessments import assessment_start
+    from diagnosis.services.questionnaires import questionnaire_store
+    from tests.numbers_world import NUMBERS_FILE
+
+    data = read_definition_data(NUMBERS_FILE)
+    data["questionnaire"]["code"] = "numbers-gated"
+    data["levels"][1]["gates"] = [{"question": "EQP-03", "min_score": 50}]
+    questionnaire_store(data=data, source="numbers-gated.yaml", publish=True)
+    draft = assessment_start(firm=firm, user=respondent)
+    numbers_answer(draft, respondent, OPS_01=3, EQP_01=100, EQP_02=80, ENE_01=90, ENE_02=100)
+    return assessment_submit(assessment=draft, user=respondent)
+
+
+def test_a_gate_on_a_rate_needs_both_figures_verified(client, respondent, consultant, gated):
+    from diagnosis.reports.verification import unverified_gate_questions
+
+    definition = gated.questionnaire.definition
+    assert gate_critical_questions(definition.levels) == ("EQP-03",)
+    assert unverified_gate_questions(gated, definition) == ["EQP-02", "EQP-01"]  # n, d
+    confirm(gated, consultant, leave_out={"EQP-02"})
+    assert unverified_gate_questions(gated, definition) == ["EQP-02"]
+    review.review_sign_off(assessment=gated, consultant=consultant)
+    assert 'data-verified="false"' in report_html(client, respondent, gated, "en")
