@@ -168,3 +168,15 @@ def test_an_information_warning_does_not_block_sign_off(firm, respondent, consul
     review.review_sign_off(assessment=submitted, consultant=consultant)
     submitted.refresh_from_db()
     assert submitted.status == "validated"
+
+
+def test_a_resolution_gives_the_unsigned_report_pdf_a_new_version(warned, consultant):
+    from diagnosis.services.report_pdfs import report_pdf_version
+
+    results = list(ScoreResult.objects.filter(assessment=warned))
+    before = report_pdf_version(warned, results)
+    review.warning_resolve(
+        assessment=warned, consultant=consultant, code="C-NET-RATE", reason="Checked."
+    )
+    warned.status = "submitted"  # the same status: only the resolution differs
+    assert report_pdf_version(warned, results) != before
