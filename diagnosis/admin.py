@@ -144,6 +144,11 @@ class AnswerValidationAdmin(ReadOnlyAdmin):
     list_display = ["answer", "confirmed", "validated_by", "validated_at"]
 
 
+@admin.register(models.WarningResolution)
+class WarningResolutionAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "code", "resolved_by", "resolved_at"]
+
+
 @admin.register(models.PopulationFirm)
 class PopulationFirmAdmin(admin.ModelAdmin):
     list_display = ["name", "credit_code", "district", "industry", "size_class", "firm"]

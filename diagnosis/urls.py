@@ -85,6 +85,11 @@ urlpatterns = [
     ),
     path("review/<int:pk>/answers/<str:code>/", review.review_answer, name="review_answer"),
     path("review/<int:pk>/comments/", review.review_comment_add, name="review_comment_add"),
+    path(
+        "review/<int:pk>/warnings/<str:code>/resolve/",
+        review.review_warning_resolve,
+        name="review_warning_resolve",
+    ),
     path("review/<int:pk>/decision/", review.review_decide, name="review_decide"),
     path("assessments/<int:pk>/history/", review.history, name="history"),
     # Programme office and provider managers

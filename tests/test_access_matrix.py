@@ -275,6 +275,13 @@ MATRIX: dict[str, Row] = {
         args=_submitted,
         data=lambda world: {"text": "请补充规划文件。"},
     ),
+    # v1 raises no must-resolve warning: the consultant is told so on the overview (302).
+    "review_warning_resolve": Row(
+        get=NOT_GET,
+        post=REVIEW_A_POST,
+        args=lambda world: [world.submitted.pk, "C-MES-DATA"],
+        data=lambda world: {"w-C-MES-DATA-reason": "现场核实：两项回答均属实。"},
+    ),
     "review_decide": Row(
         get=NOT_GET,
         post=REVIEW_A_POST,

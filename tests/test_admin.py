@@ -26,7 +26,15 @@ def superuser(client, administrator):
 
 
 @pytest.mark.parametrize(
-    "model", ["scoreresult", "dimensionscore", "answer", "answervalidation", "auditentry"]
+    "model",
+    [
+        "scoreresult",
+        "dimensionscore",
+        "answer",
+        "answervalidation",
+        "warningresolution",
+        "auditentry",
+    ],
 )
 def test_it_lets_nobody_add_change_or_delete_results_answers_validations_or_audit(
     client, superuser, submitted, model

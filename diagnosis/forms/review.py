@@ -115,6 +115,25 @@ class CommentForm(forms.Form):
     question = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
 
 
+class WarningResolutionForm(forms.Form):
+    """The consultant's reason for resolving one must-resolve warning (`code`)."""
+
+    reason = forms.CharField(
+        label=_("Why the warning can be resolved"),
+        max_length=2000,
+        error_messages={
+            "required": _("Give the reason why the warning can be resolved."),
+            "max_length": _("Write a reason of at most 2,000 characters."),
+        },
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, code: str, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"w-{code}")
+        super().__init__(*args, **kwargs)
+        self.code = code
+
+
 class DecisionForm(forms.Form):
     """Return the assessment to the firm (with what to change) or sign it off (confirmed)."""
 

@@ -27,6 +27,7 @@ from diagnosis.models.review import (
     Provider,
     ProviderMembership,
     ReviewComment,
+    WarningResolution,
 )
 from diagnosis.models.worker import PeriodicJobRun, WorkerHeartbeat
 
@@ -66,5 +67,6 @@ __all__ = [
     "ReviewFigure",
     "ScoreResult",
     "User",
+    "WarningResolution",
     "WorkerHeartbeat",
 ]

@@ -110,3 +110,29 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class WarningResolution(models.Model):
+    """A consultant's resolution of a must-resolve consistency warning, with the reason.
+
+    Kept by the warning's (rule) code for the assessment: it holds as long as a rule of that
+    code fires, through re-scoring, changed answers and a return to the firm. A warning
+    that no longer fires needs nothing; its resolution stays on record.
+    """
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="warning_resolutions")
+    code = models.CharField(_("warning"), max_length=100)
+    reason = models.TextField(_("reason"), max_length=2000)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("resolved warning")
+        verbose_name_plural = _("resolved warnings")
+        ordering = ["resolved_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "code"], name="warning_resolution_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.code}"

@@ -203,6 +203,18 @@ def _commented(actor: str, data: dict, reader: _Reader) -> SafeString:
     return _say(_("%(actor)s commented: %(text)s"), actor=actor, text=text)
 
 
+def _warning_resolved(actor: str, data: dict, reader: _Reader) -> SafeString:
+    message = data.get("message") or {}
+    text = message.get("en") if reader.language.startswith("en") else message.get("zh-hans")
+    return _say(
+        _("%(actor)s resolved the warning %(code)s %(message)s. Reason: %(reason)s"),
+        actor=actor,
+        code=str(data.get("code", "")),
+        message=_quoted(str(text or "")),
+        reason=str(data.get("reason", "")),
+    )
+
+
 _SENTENCES: dict[str, Callable[[str, dict, _Reader], SafeString]] = {
     "diagnosis.assessment.started": _started,
     "diagnosis.assessment.submitted": _submitted,
@@ -213,4 +225,5 @@ _SENTENCES: dict[str, Callable[[str, dict, _Reader], SafeString]] = {
     "diagnosis.answers.confirmed": _answers_confirmed,
     "diagnosis.answer.overwritten": _overwritten,
     "diagnosis.review.commented": _commented,
+    "diagnosis.warning.resolved": _warning_resolved,
 }

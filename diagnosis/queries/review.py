@@ -18,6 +18,7 @@ from diagnosis.models import (
     ProviderMembership,
     ReviewComment,
     User,
+    WarningResolution,
 )
 from diagnosis.queries.assessments import AssessmentState
 from diagnosis.scoring import ScoreCard, score
@@ -72,6 +73,7 @@ class WarningView:
     code: str
     message: str
     questions: tuple[QuestionRef, ...]
+    must_resolve: bool = False  # blocks sign-off until resolved with a reason
 
     def involves(self, code: str) -> bool:
         return any(question.code == code for question in self.questions)
@@ -86,8 +88,58 @@ def warning_views(warnings: tuple[ConsistencyWarning, ...], definition: Definiti
             for code in warning.questions
             if (spec := definition.questions.get(code)) is not None
         )
-        views.append(WarningView(warning.code, _text(warning.message), questions))
+        views.append(
+            WarningView(warning.code, _text(warning.message), questions, warning.must_resolve)
+        )
     return views
+
+
+# --- Must-resolve warnings ------------------------------------------------------------
+
+
+def warning_resolutions(assessment: Assessment, codes: list[str]) -> dict[str, WarningResolution]:
+    """The assessment's resolutions of these warning codes, by code (no query for none)."""
+    if not codes:
+        return {}
+    resolutions = WarningResolution.objects.filter(
+        assessment=assessment, code__in=codes
+    ).select_related("resolved_by")
+    return {resolution.code: resolution for resolution in resolutions}
+
+
+def unresolved_warnings(assessment: Assessment, card: ScoreCard) -> list[ConsistencyWarning]:
+    """The card's must-resolve warnings that no consultant has resolved (sign-off waits
+    for them); a resolution holds for its code, whatever re-scoring changed."""
+    codes = [warning.code for warning in card.warnings if warning.must_resolve]
+    resolved = warning_resolutions(assessment, codes)
+    return [w for w in card.warnings if w.must_resolve and w.code not in resolved]
+
+
+@dataclass
+class MustResolveItem:
+    """A must-resolve warning on the review screen, with its resolution if there is one
+    and the consultant's form (added by the view) if not."""
+
+    warning: WarningView
+    resolution: WarningResolution | None
+    form: Any = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolution is not None
+
+
+def must_resolve_items(
+    assessment: Assessment, card: ScoreCard, definition: Definition
+) -> list[MustResolveItem]:
+    """The card's must-resolve warnings in file order, each with its resolution (one query,
+    none when there is no such warning)."""
+    warnings = tuple(warning for warning in card.warnings if warning.must_resolve)
+    resolved = warning_resolutions(assessment, [warning.code for warning in warnings])
+    return [
+        MustResolveItem(view, resolved.get(view.code))
+        for view in warning_views(warnings, definition)
+    ]
 
 
 @dataclass

@@ -24,6 +24,7 @@ from diagnosis.queries.benchmarks import PeerGroup, PeerStatistics, peer_group
 from diagnosis.queries.review import ReviewContact, WarningView, review_contact, warning_views
 from diagnosis.reports.charts import Band, Series, bar_svg, radar_svg
 from diagnosis.reports.crosswalk import CrosswalkView, report_crosswalk
+from diagnosis.reports.verification import level_verified, unresolved_count
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
 from diagnosis.scoring.definition import Definition, Horizon, Level, Text
@@ -152,6 +153,8 @@ class Report:
     peers: PeerBlock | None = None
     not_measured: list[tuple[str, str]] = field(default_factory=list)  # (code, text)
     crosswalk: CrosswalkView | None = None  # indicative MIIT and CMMM levels (v2 mappings)
+    level_verified: bool = False  # reports/verification.py: 核验等级, else 自评参考等级
+    unresolved_warnings: int = 0  # must-resolve warnings no consultant has resolved
 
     @property
     def warned_questions(self) -> list:
@@ -345,6 +348,8 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
         show_warning_details=access.sees_everything,
         not_measured=_not_measured(card, definition),
         crosswalk=report_crosswalk(definition, card),
+        level_verified=level_verified(assessment, definition, validated is not None),
+        unresolved_warnings=unresolved_count(assessment, card),
     )
 
 

@@ -85,3 +85,18 @@ def gate_targets(
         yield "dimension", gate.dimension, dimension_score(gate.dimension)
     if gate.question is not None:
         yield "question", gate.question, question_score(gate.question)
+
+
+def gate_critical_questions(levels: tuple[Level, ...]) -> tuple[str, ...]:
+    """Return the questions the levels' gates and ``requires`` name, once each, in level
+    order: the answers a level stands on, which a consultant must verify before the level
+    is called verified (review §5.6)."""
+    codes: dict[str, None] = {}
+    for level in sorted(levels, key=lambda level: level.number):
+        for gate in level.gates:
+            if gate.question is not None:
+                codes.setdefault(gate.question)
+        for condition in level.requires:
+            for code in condition.questions():
+                codes.setdefault(code)
+    return tuple(codes)

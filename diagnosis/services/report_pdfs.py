@@ -4,7 +4,8 @@ task, stored through Django's storage API and then served as files.
 The version of a signed report is its report number: its PDFs are rendered at sign-off and
 never change afterwards, whatever is re-scored later. Before signing, the version follows
 what the report shows: the stored results (each recomputed result gets a new
-`computed_at`), the assessment's status and PDF_LAYOUT_VERSION.
+`computed_at`), the assessment's status, the must-resolve warnings resolved so far (the
+report counts those still open) and PDF_LAYOUT_VERSION.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from diagnosis.models import Assessment, ReportPdf, ScoreResult
+from diagnosis.models import Assessment, ReportPdf, ScoreResult, WarningResolution
 from diagnosis.permissions import Access
 from diagnosis.reports.context import build_report
 from diagnosis.reports.pdf import pdf_filename, render_report_pdf
@@ -24,7 +25,7 @@ from diagnosis.tasks import background_task, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-PDF_LAYOUT_VERSION = 1  # raise it when pdf.html changes: reports not signed are rendered again
+PDF_LAYOUT_VERSION = 2  # raise it when pdf.html changes: reports not signed are rendered again
 # A PDF still not stored this long after it was asked for is queued again on the next
 # request (its task may have been lost); so is one whose rendering failed for good.
 RENDER_AGAIN_AFTER = timedelta(minutes=15)
@@ -36,6 +37,10 @@ def report_pdf_version(assessment: Assessment, results: list[ScoreResult]) -> st
     shown = [str(PDF_LAYOUT_VERSION), assessment.status] + [
         f"{result.kind}:{result.computed_at.isoformat()}:{result.scoring_version}"
         for result in sorted(results, key=lambda result: result.kind)
+    ]
+    resolutions = WarningResolution.objects.filter(assessment=assessment).order_by("code")
+    shown += [
+        f"{code}:{at.isoformat()}" for code, at in resolutions.values_list("code", "resolved_at")
     ]
     return hashlib.sha256("|".join(shown).encode()).hexdigest()[:32]
 

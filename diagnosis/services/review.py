@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnosis.models import (
     Answer,
@@ -17,16 +18,20 @@ from diagnosis.models import (
     ReviewComment,
     ScoreResult,
     User,
+    WarningResolution,
 )
+from diagnosis.queries.assessments import assessment_state
 from diagnosis.queries.questionnaires import row_ids
+from diagnosis.queries.review import unresolved_warnings
 from diagnosis.services.audit import audit_log
 from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.notifications import notify_firm
 from diagnosis.services.report_pdfs import prepare_report_pdfs
-from diagnosis.services.scoring import assessment_score
+from diagnosis.services.scoring import assessment_score, compute_card
 from diagnosis.tasks import enqueue_on_commit, tasks_run_in_process
 
 REVIEWABLE = (Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW)
+REASON_MAX_LENGTH = 2000
 
 
 class ReviewError(Exception):
@@ -243,13 +248,71 @@ def review_return(*, assessment: Assessment, consultant: User, comment: str) -> 
 
 
 @transaction.atomic
+def warning_resolve(
+    *, assessment: Assessment, consultant: User, code: str, reason: str
+) -> WarningResolution:
+    """Resolve a must-resolve warning that the answers, as validated so far, raise: the
+    consultant says why it stands. Resolving it again replaces the reason (audited)."""
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError(_("Give the reason why the warning can be resolved."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ReviewError(_("Write a reason of at most 2,000 characters."))
+    locked = _lock(assessment)
+    card = compute_card(assessment_state(assessment), ScoreResult.Kind.VALIDATED)
+    warning = next((w for w in card.warnings if w.must_resolve and w.code == code), None)
+    if warning is None:
+        raise ReviewError(no_such_warning(code))
+    previous = WarningResolution.objects.filter(assessment=assessment, code=code).first()
+    resolution, _created = WarningResolution.objects.update_or_create(
+        assessment=assessment,
+        code=code,
+        defaults={"reason": reason, "resolved_by": consultant, "resolved_at": timezone.now()},
+    )
+    _start_review(assessment, locked, consultant)
+    audit_log(
+        "diagnosis.warning.resolved",
+        actor=consultant,
+        assessment=assessment,
+        data={
+            "code": code,
+            "message": warning.message.as_dict(),
+            "questions": list(warning.questions),
+            "reason": reason,
+            "before": previous.reason if previous else None,
+        },
+    )
+    return resolution
+
+
+def no_such_warning(code: str) -> str:
+    return _("The answers raise no warning %(code)s that must be resolved.") % {"code": code}
+
+
+def sign_off_refusal(codes: list[str]) -> str:
+    """Why sign-off waits: the must-resolve warnings still open, by code."""
+    return ngettext(
+        "Sign-off must wait: resolve the warning %(codes)s with a reason first.",
+        "Sign-off must wait: resolve the warnings %(codes)s, each with a reason, first.",
+        len(codes),
+    ) % {"codes": ", ".join(codes)}
+
+
+@transaction.atomic
 def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
     """Freeze the review: store the validated score card; the report becomes official.
 
-    The signed report gets the provider that vouches for it, a report number and a
-    verification code that cannot be guessed, for the public check (report_verify).
+    Refused while the validated answers raise a must-resolve warning that no consultant
+    has resolved (warning_resolve). The signed report gets the provider that vouches for
+    it, a report number and a verification code that cannot be guessed, for the public
+    check (report_verify).
     """
     _lock(assessment)
+    state = assessment_state(assessment)
+    card = compute_card(state, ScoreResult.Kind.VALIDATED)
+    unresolved = [warning.code for warning in unresolved_warnings(assessment, card)]
+    if unresolved:
+        raise ReviewError(sign_off_refusal(unresolved))
     now = timezone.now()
     assessment.validated_at = now
     assessment.validated_by = consultant
@@ -257,7 +320,7 @@ def review_sign_off(*, assessment: Assessment, consultant: User) -> ScoreResult:
     assessment.validated_provider_id = assignment.provider_id if assignment else None
     assessment.report_number = report_number(assessment.pk, now.year)
     assessment.verification_code = new_verification_code()
-    result = assessment_score(assessment=assessment, kind=ScoreResult.Kind.VALIDATED)
+    result = assessment_score(assessment=assessment, state=state, kind=ScoreResult.Kind.VALIDATED)
     _set_status(
         assessment,
         Assessment.Status.VALIDATED,

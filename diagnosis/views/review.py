@@ -16,14 +16,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from diagnosis.forms.review import CommentForm, DecisionForm, ValidationForm
+from diagnosis.forms.review import (
+    CommentForm,
+    DecisionForm,
+    ValidationForm,
+    WarningResolutionForm,
+)
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment
 from diagnosis.permissions import get_assessment_for_user, get_review_for_user, review_queue_for
 from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.history import history_entries
 from diagnosis.queries.review import (
+    MustResolveItem,
     ReviewRow,
+    must_resolve_items,
     question_notes,
     queue_counts,
     review_contact,
@@ -31,7 +38,9 @@ from diagnosis.queries.review import (
     review_rows,
     review_summary,
     unconfirmed_answers,
+    unresolved_warnings,
 )
+from diagnosis.reports.verification import unverified_gate_questions
 from diagnosis.scoring.definition import DimensionSpec
 from diagnosis.services import review as review_services
 
@@ -70,15 +79,65 @@ def _context(assessment: Assessment, state: AssessmentState) -> dict:
 @require_GET
 def review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The overview: scores against targets, warnings, comments and the decision."""
-    assessment = get_review_for_user(request.user, pk)
+    return _overview(request, get_review_for_user(request.user, pk))
+
+
+def _overview(
+    request: AuthenticatedHttpRequest,
+    assessment: Assessment,
+    *,
+    refused: WarningResolutionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The overview page; `refused` is a resolution form that comes back with its error."""
     context = _context(assessment, assessment_state(assessment))
+    summary = context["summary"]
+    items = must_resolve_items(assessment, summary.validated_card, context["state"].definition)
+    if refused is not None and all(item.warning.code != refused.code for item in items):
+        messages.error(request, review_services.no_such_warning(refused.code))
     context |= {
         "comments": assessment.comments.filter(question__isnull=True).select_related("author"),
         "comment_form": CommentForm(),
         "decision_form": DecisionForm(),
         "contact": review_contact(assessment.firm_id),
+        "must_resolve": _with_resolution_forms(items, refused),
+        "unresolved": [item.warning.code for item in items if not item.resolved],
     }
-    return render(request, OVERVIEW, context)
+    return render(request, OVERVIEW, context, status=status)
+
+
+def _with_resolution_forms(
+    items: list[MustResolveItem], refused: WarningResolutionForm | None
+) -> list[MustResolveItem]:
+    for item in items:
+        if item.resolved:
+            continue
+        code = item.warning.code
+        item.form = refused if refused and refused.code == code else WarningResolutionForm(code)
+    return items
+
+
+@login_required
+@require_POST
+def review_warning_resolve(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
+    """Resolve a must-resolve warning with a reason; an empty reason comes back at its
+    field, any other refusal as a message on the overview."""
+    assessment = get_review_for_user(request.user, pk)
+    form = WarningResolutionForm(code, request.POST)
+    if not form.is_valid():
+        return _overview(request, assessment, refused=form, status=400)
+    try:
+        review_services.warning_resolve(
+            assessment=assessment,
+            consultant=request.user,
+            code=code,
+            reason=form.cleaned_data["reason"],
+        )
+    except review_services.ReviewError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Warning %(code)s resolved.") % {"code": code})
+    return redirect(reverse("review", args=[pk]) + "#must-resolve")
 
 
 def _dimension_or_404(state: AssessmentState, code: str) -> DimensionSpec:
@@ -273,6 +332,15 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     decision = form.cleaned_data
     if decision["decision"] == "sign_off" and not decision["confirmed"]:
         context = _context(assessment, assessment_state(assessment))
+        unresolved = unresolved_warnings(assessment, context["summary"].validated_card)
+        if unresolved:  # the service refuses too; no confirmation to ask for meanwhile
+            codes = [warning.code for warning in unresolved]
+            messages.error(request, review_services.sign_off_refusal(codes))
+            return redirect(reverse("review", args=[pk]) + "#must-resolve")
+        definition = context["state"].definition
+        items = must_resolve_items(assessment, context["summary"].validated_card, definition)
+        context["resolved"] = [item.warning.code for item in items if item.resolved]
+        context["unverified_gates"] = unverified_gate_questions(assessment, definition)
         context["contact"] = review_contact(assessment.firm_id)
         return render(request, "diagnosis/review/confirm_sign_off.html", context)
     try:
