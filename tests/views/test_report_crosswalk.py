@@ -193,6 +193,14 @@ def test_it_estimates_from_the_validated_answers_after_sign_off(
         value=0,
         reason="采购仍靠电话和Excel / purchasing still by phone and Excel",
     )
+    # Purchasing back on phone and Excel contradicts the supplier portal: a must-resolve
+    # warning, which the consultant resolves before signing off.
+    review.warning_resolve(
+        assessment=v2_report,
+        consultant=consultant,
+        code="C-SCM-PORTAL",
+        reason="门户只用于报价 / the portal is used for quotations only",
+    )
     review.review_sign_off(assessment=v2_report, consultant=consultant)
     client.force_login(respondent)
     page = client.get(reverse("report", args=[v2_report.pk])).content.decode()
