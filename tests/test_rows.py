@@ -89,3 +89,21 @@ def test_it_finds_nothing_for_an_integer_no_column_can_hold(firm, respondent, pk
 def test_it_finds_the_largest_integer_a_column_holds(firm, respondent):
     assert FIRM_AND_OWNER.fetch([2**63 - 1, "owner"]) is None  # asked, not refused
     assert fetched(FIRM_AND_OWNER, [firm.pk, "owner"])[0].pk == firm.pk
+
+
+def test_an_update_writes_what_the_orms_update_writes(firm, respondent):
+    from diagnosis.rows import RowUpdate
+
+    update = RowUpdate(Firm, ["name", "revenue", "employees"], where=["id", "name"])
+    found = Firm.objects.get(pk=firm.pk)
+    old_name = found.name
+    found.name, found.revenue, found.employees = "新名称有限公司", Decimal("123.45"), 77
+    assert update.execute(found, [firm.pk, "another name"]) == 0
+    assert Firm.objects.get(pk=firm.pk).name == old_name
+    assert update.execute(found, [firm.pk, old_name]) == 1
+    stored = Firm.objects.get(pk=firm.pk)
+    assert (stored.name, stored.revenue, stored.employees) == (
+        "新名称有限公司",
+        Decimal("123.45"),
+        77,
+    )

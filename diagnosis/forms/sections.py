@@ -1,6 +1,6 @@
 """A section page's questions: each with its form, stored answer and visibility."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,28 +67,29 @@ def section_items(
     *,
     data: Mapping[str, Any] | None = None,
     files: MultiValueDict[str, UploadedFile] | None = None,
-    only: Callable[[QuestionItem], bool] | None = None,
+    changed: str | None = None,
     writable: bool = True,
     evidence_errors: Mapping[str, str] | None = None,
 ) -> list[QuestionItem]:
     """The dimension's questions in order, with forms bound to `data` when given (rates
     and trends have none: they are computed, never asked).
 
-    `only(item)`, when given, keeps just the items it accepts; their forms are built
-    after the check, so skipped questions cost nothing. `evidence_errors` (question code
-    → message) are refusals of a file the service made (the firm's quota).
+    `changed`, a question code, keeps just that question and those whose card hangs on
+    it (what an autosave sends back); the others are skipped before anything is built.
+    `evidence_errors` (question code → message) are refusals of a file the service made
+    (the firm's quota).
     """
     items = []
     for spec in dimension.questions:
+        if changed is not None and spec.code != changed and changed not in _triggers(state, spec):
+            continue
         item = QuestionItem.build(state, spec, form=None)
-        if (only is None or only(item)) and not spec.asked:
-            items.append(item)
-        elif only is None or only(item):
+        if spec.asked:
             item.form = AnswerForm(spec, item.answer, data=data, files=files)
             if not writable:
                 for field in item.form.fields.values():
                     field.disabled = True
             if evidence_errors and spec.code in evidence_errors:
                 item.form.add_error("evidence", evidence_errors[spec.code])
-            items.append(item)
+        items.append(item)
     return items

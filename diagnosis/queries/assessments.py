@@ -96,6 +96,13 @@ class AssessmentState:
     def answered(self, question: QuestionSpec) -> bool:
         return is_answered(question, self.inputs.get(question.code))
 
+    def is_trigger(self, code: str) -> bool:
+        """Whether the question's answer shows or hides another question."""
+        return any(
+            q.depends_on is not None and q.depends_on.question == code
+            for q in self.definition.questions.values()
+        )
+
     def dimension_progress(self, code: str) -> Progress:
         progress = self._progress.get(code)
         if progress is None:

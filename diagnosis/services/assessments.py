@@ -19,6 +19,7 @@ from diagnosis.models import Answer, Assessment, DimensionGoal, Firm, Questionna
 from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.evidence import evidence_bytes_used, stored_size
 from diagnosis.queries.questionnaires import row_ids
+from diagnosis.rows import RowUpdate
 from diagnosis.services.audit import audit_log
 from diagnosis.services.benchmarks import benchmark_refresh_after_commit
 from diagnosis.services.evidence import evidence_files_delete, evidence_files_delete_on_commit
@@ -129,6 +130,8 @@ ANSWER_FIELDS = [
     "answered_by",
     "answered_at",
 ]
+# The autosave's write, if nobody changed the answer since it was read (see diagnosis/rows.py).
+_ANSWER_UPDATE = RowUpdate(Answer, ANSWER_FIELDS, where=["id", "revision"])
 
 
 @dataclass(frozen=True)
@@ -295,9 +298,7 @@ def answer_save(
                     raise
                 return answers_save(assessment=assessment, user=user, entries=[entry])
         else:
-            values = {field: getattr(answer, field) for field in ANSWER_FIELDS}
-            values["evidence"] = answer.evidence.name or ""
-            written = Answer.objects.filter(pk=answer.pk, revision=read_revision).update(**values)
+            written = _ANSWER_UPDATE.execute(answer, [answer.pk, read_revision])
             if not written:
                 return answers_save(assessment=assessment, user=user, entries=[entry])
     result.answers[entry.code] = answer

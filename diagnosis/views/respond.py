@@ -204,17 +204,19 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     except EvidenceQuotaExceeded as error:
         form.add_error("evidence", str(error))
         return _refused_answer(request, assessment, state, form)
+    was_answered = state.answered(question)
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
     # Only the saved question and those whose visibility hangs on it are sent back.
-    saved, *dependents = section_items(
-        state, dimension, only=lambda item: item.spec.code == code or item.depends_on(code)
-    )
+    saved, *dependents = section_items(state, dimension, changed=code)
     saved.just_saved = True
     saved.overwrite = result.overwrites[0] if result.overwrites else None
     context = _partial_context(assessment, state, saved)
     context["dependents"] = dependents
     context["dimension"] = dimension
+    # The sidebar's counts change only when the question became answered or unanswered,
+    # or when it shows or hides others (a changed figure or note leaves them as they are).
+    context["progress_changed"] = was_answered != state.answered(question) or state.is_trigger(code)
     return render(request, f"{SECTION}#autosave", context)
 
 

@@ -21,11 +21,31 @@ def test_it_reveals_a_conditional_question_when_its_trigger_is_answered(client, 
     assert 'data-testid="question-OPS-03" data-visible="false"' in hidden
 
 
-def test_it_updates_the_progress_with_each_save(client, respondent, draft):
+def test_it_updates_the_progress_when_a_question_becomes_answered(client, respondent, draft):
     client.force_login(respondent)
     response = save(client, draft, "STR-01", "2").content.decode()
     assert 'id="progress" hx-swap-oob="true"' in response
     assert 'value="1"' in response
+
+
+def test_it_sends_no_sidebar_when_a_changed_answer_leaves_the_counts_as_they_are(
+    client, respondent, draft
+):
+    client.force_login(respondent)
+    save(client, draft, "STR-01", "2")
+    changed = save(client, draft, "STR-01", "3", rev="1").content.decode()
+    assert 'data-testid="saved"' in changed
+    assert 'id="progress"' not in changed
+    cleared = save(client, draft, "STR-01", "", rev="2").content.decode()
+    assert 'id="progress" hx-swap-oob="true"' in cleared  # unanswered again: 0 answered
+    assert 'value="0"' in cleared
+
+
+def test_it_updates_the_progress_whenever_a_trigger_changes(client, respondent, draft):
+    client.force_login(respondent)
+    save(client, draft, "OPS-02", "yes")
+    hidden = save(client, draft, "OPS-02", "no", rev="1").content.decode()
+    assert 'id="progress" hx-swap-oob="true"' in hidden  # OPS-03 is no longer counted
 
 
 def test_it_tells_the_later_author_whose_answer_they_replaced(client, respondent, colleague, draft):
