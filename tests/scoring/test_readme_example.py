@@ -18,6 +18,7 @@ import pytest
 
 from diagnosis.scoring import AnswerInput, GoalInput, Profile, ScoreCard, computed_values, score
 from diagnosis.scoring.definition import NOT_MEASURED, QuestionType
+from diagnosis.scoring.levels import gate_critical_questions
 from diagnosis.scoring.model import model_for
 from diagnosis.scoring.resolution import Resolution, resolve
 from tests.scoring.v2_profiles import V2, at_level
@@ -145,7 +146,7 @@ def test_it_lists_every_ops_question_once():
     assert list(question_rows()) == ops
 
 
-@pytest.mark.parametrize("code", list(OPS_ANSWERS) + ["OPS-03", "OPS-04"])
+@pytest.mark.parametrize("code", [*OPS_ANSWERS, "OPS-03", "OPS-04"])
 def test_it_quotes_the_answers_the_test_gives(code):
     question = V2.questions[code]
     answer_cell = question_rows()[code][2]
@@ -173,6 +174,7 @@ def test_it_quotes_the_answers_the_test_gives(code):
         numerator = answers[question.numerator].value
         denominator = answers[question.denominator].value
         percentage = computed_values(V2, answers, FIRM)[code]
+        assert isinstance(percentage, float)  # not "not measured"
         band = max(b.start for b in question.bands if b.start <= percentage)
         assert f"{numerator} ÷ {denominator} = {percentage:g} %, band from {band:g}" in answer_cell
 
@@ -186,10 +188,9 @@ def test_each_question_weight_and_score_is_the_engines():
             assert code not in resolution.points, code
             continue
         assert float(weight) == question.weight, code
-        if code in resolution.denied:
-            assert number(points) == 0 == model_for(V2).questions[
-                model_for(V2).position[code]
-            ].floor
+        if code in resolution.denied:  # counts at its lowest score, 0 here
+            model = model_for(V2)
+            assert number(points) == model.questions[model.position[code]].floor == 0, code
         else:
             assert number(points) == pytest.approx(round(resolution.points[code], 1)), code
 
@@ -225,8 +226,9 @@ def test_every_dimension_row_is_the_engines():
 def test_the_index_is_the_weighted_mean_of_the_table():
     match = find(r"Σ weight × score ÷ (\d+) = \*\*([\d.]+)\*\*")
     scored = [(float(row[1]), float(row[2])) for row in table("dimension") if row[2] != "–"]
-    assert float(match.group(1)) == sum(weight for weight, _ in scored)
-    assert float(match.group(2)) == round(sum(w * s for w, s in scored) / sum(w for w, _ in scored), 1)
+    total_weight = sum(weight for weight, _ in scored)
+    assert float(match.group(1)) == total_weight
+    assert float(match.group(2)) == round(sum(w * s for w, s in scored) / total_weight, 1)
     assert float(match.group(2)) == firm_card().overall
 
 
@@ -325,7 +327,9 @@ def variation_bullets() -> list[str]:
 def test_each_variation_quotes_the_engines_figures(index):
     bullet, changes = variation_bullets()[index], VARIATIONS[index]
     card = firm_card(changes)
-    match = re.search(r"→ OPS \*\*([\d.]+)\*\*, index \*\*([\d.]+)\*\*, level \*\*D(\d)\*\*", bullet)
+    match = re.search(
+        r"→ OPS \*\*([\d.]+)\*\*, index \*\*([\d.]+)\*\*, level \*\*D(\d)\*\*", bullet
+    )
     assert match, bullet
     assert float(match.group(1)) == dimension(card, "OPS").score
     assert float(match.group(2)) == card.overall
@@ -336,9 +340,7 @@ def test_each_variation_quotes_the_engines_figures(index):
     assert [c for c in codes if re.fullmatch(r"OPS-\d\d", c)] == list(card.not_measured)
     # The variations speak of D3 only, not of what a firm at D3 would need for D4.
     floors = [
-        limit.code
-        for limit in card.limiting
-        if limit.kind == "critical_floor" and limit.level == 3
+        limit.code for limit in card.limiting if limit.kind == "critical_floor" and limit.level == 3
     ]
     assert [c for c in codes if re.fullmatch(r"[A-Z]{3}", c)] == floors
     for code, value in changes.items():
@@ -349,7 +351,5 @@ def test_each_variation_quotes_the_engines_figures(index):
 
 
 def test_the_integrated_variation_rests_on_a_gate_critical_answer():
-    from diagnosis.scoring.levels import gate_critical_questions
-
     assert "OPS-03" in gate_critical_questions(V2.levels)
     assert "gate-critical" in variation_bullets()[2]
