@@ -27,7 +27,14 @@ from diagnosis.reports.crosswalk import CrosswalkView, report_crosswalk
 from diagnosis.reports.verification import level_verified, unresolved_count
 from diagnosis.scoring import ScoreCard
 from diagnosis.scoring.card import Limit
-from diagnosis.scoring.definition import Definition, Horizon, Level, Text
+from diagnosis.scoring.definition import (
+    Condition,
+    Definition,
+    Horizon,
+    Level,
+    QuestionType,
+    Text,
+)
 
 HORIZONS = [
     (Horizon.NOW, "now"),
@@ -230,15 +237,36 @@ def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
         _("Your overall index is %(overall).1f: level %(level)s.")
         % {"overall": card.overall, "level": levels[card.level]}
     ]
+    limits = _strictest(card.limiting)
     if card.uncapped_level > card.level:
-        sentences.append(
-            _(
+        if limits and all(limit.kind == "requires" for limit in limits):
+            held = _(
+                "On the index alone you would reach level %(uncapped)s, but a capability "
+                "that level requires is missing, so you are at level %(level)s."
+            )
+        else:
+            held = _(
                 "On the index alone you would reach level %(uncapped)s, but a critical area "
                 "holds you at level %(level)s."
             )
-            % {"uncapped": levels[card.uncapped_level], "level": levels[card.level]}
+        sentences.append(
+            held % {"uncapped": levels[card.uncapped_level], "level": levels[card.level]}
         )
-    for limit in _strictest(card.limiting):
+    by_number = {level.number: level for level in definition.levels}
+    for limit in limits:
+        level = by_number.get(limit.level)
+        if limit.kind == "requires" and level is not None and limit.requirement is not None:
+            if limit.requirement < len(level.requires):
+                sentences.append(
+                    _("To reach %(level)s, it needs: %(requirement)s.")
+                    % {
+                        "level": levels[limit.level],
+                        "requirement": describe_condition(
+                            level.requires[limit.requirement], definition
+                        ),
+                    }
+                )
+            continue
         sentences.append(
             _("To reach %(level)s, %(name)s needs at least %(required).0f; it is at %(actual).1f.")
             % {
@@ -255,6 +283,66 @@ def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
             % {"level": levels[following.number], "required": following.min_score}
         )
     return sentences
+
+
+def describe_condition(condition: Condition, definition: Definition) -> str:
+    """A level requirement, a recommendation's or a consistency rule's condition in words:
+    "NET-04 <question> at level 3 or higher"."""
+    if condition.any_of:
+        return _("one of: %(conditions)s") % {
+            "conditions": _("; ").join(describe_condition(c, definition) for c in condition.any_of)
+        }
+    if condition.profile is not None:
+        values = ", ".join(str(value) for value in condition.in_ or condition.not_in or ())
+        template = (
+            _("the firm's %(field)s is one of %(values)s")
+            if condition.in_ is not None
+            else _("the firm's %(field)s is none of %(values)s")
+        )
+        field_name = _("industry division") if condition.profile == "industry" else _("size")
+        return template % {"field": field_name, "values": values}
+    question = definition.questions.get(condition.question)
+    if question is None:
+        return condition.question
+    name = f"{question.code} {_text(question.text)}"
+    items = {item.code: _text(item.label) for item in question.items}
+
+    def answers(values: tuple[int | str, ...]) -> str:
+        return " / ".join(display_answer(question, value) for value in values)
+
+    if condition.includes is not None:
+        item = items.get(condition.includes, condition.includes)
+        return _("%(question)s includes “%(item)s”") % {"question": name, "item": item}
+    if condition.excludes is not None:
+        item = items.get(condition.excludes, condition.excludes)
+        return _("%(question)s does not include “%(item)s”") % {"question": name, "item": item}
+    if condition.in_ is not None:
+        return _("%(question)s: %(answers)s") % {
+            "question": name,
+            "answers": answers(condition.in_),
+        }
+    if condition.not_in is not None:
+        return _("%(question)s: not %(answers)s") % {
+            "question": name,
+            "answers": answers(condition.not_in),
+        }
+    if condition.na:
+        return _("%(question)s not applicable") % {"question": name}
+    if condition.not_measured:
+        return _("%(question)s not measured") % {"question": name}
+    bounds = []
+    is_level = question.type is QuestionType.LEVEL
+    if condition.min is not None:
+        bounds.append(
+            (_("at level %(value)g or higher") if is_level else _("at least %(value)g"))
+            % {"value": condition.min}
+        )
+    if condition.max is not None:
+        bounds.append(
+            (_("at level %(value)g or lower") if is_level else _("at most %(value)g"))
+            % {"value": condition.max}
+        )
+    return " ".join([name, *bounds])
 
 
 def _strictest(limits: tuple[Limit, ...]) -> list[Limit]:
