@@ -11,21 +11,21 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpRequest
 from django.utils.functional import Promise
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from diagnosis.scoring.definition import Definition, QuestionSpec, Role
 
 ROLE_NAMES: dict[Role, Promise] = {
-    Role.GM: pgettext_lazy("role", "General manager"),
-    Role.IT: pgettext_lazy("role", "IT lead"),
-    Role.PRODUCTION: pgettext_lazy("role", "Production manager"),
-    Role.QUALITY: pgettext_lazy("role", "Quality manager"),
-    Role.EHS: pgettext_lazy("role", "Safety and environment (EHS) lead"),
-    Role.PURCHASING: pgettext_lazy("role", "Purchasing manager"),
-    Role.FINANCE: pgettext_lazy("role", "Finance manager"),
-    Role.HR: pgettext_lazy("role", "HR manager"),
-    Role.SALES: pgettext_lazy("role", "Sales manager"),
-    Role.RND: pgettext_lazy("role", "R&D lead"),
+    Role.GM: gettext_lazy("General manager"),
+    Role.IT: gettext_lazy("IT lead"),
+    Role.PRODUCTION: gettext_lazy("Production manager"),
+    Role.QUALITY: gettext_lazy("Quality manager"),
+    Role.EHS: gettext_lazy("Safety and environment (EHS) lead"),
+    Role.PURCHASING: gettext_lazy("Purchasing manager"),
+    Role.FINANCE: gettext_lazy("Finance manager"),
+    Role.HR: gettext_lazy("HR manager"),
+    Role.SALES: gettext_lazy("Sales manager"),
+    Role.RND: gettext_lazy("R&D lead"),
 }
 
 ROLE_PARAMETER = "role"
