@@ -249,8 +249,9 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     saved, *dependents = section_items(
         state,
         dimension,
-        only=lambda item: item.spec.code == code
-        or (item.depends_on(code) and choice.shows(item.spec)),
+        only=lambda item: (
+            item.spec.code == code or (item.depends_on(code) and choice.shows(item.spec))
+        ),
     )
     saved.just_saved = True
     saved.overwrite = result.overwrites[0] if result.overwrites else None
