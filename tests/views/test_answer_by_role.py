@@ -117,6 +117,10 @@ def test_it_keeps_the_overall_progress_of_every_question(client, on_v2):
     it_only = found(text, section(client, on_v2, "OPS", "?role=it").content.decode())
     assert everyone == it_only
     assert str(assessment_state(on_v2).overall_progress().total) in everyone
+    total = len([q for q in on_v2.questionnaire.definition.dimension("NET").questions if q.asked])
+    it_page = section(client, on_v2, "OPS", "?role=it").content.decode()
+    assert sidebar_link(it_page, "STR").endswith(" –")  # the dimension's counts are IT's
+    assert sidebar_link(it_page, "NET").endswith(f" 0/{total}")
 
 
 def test_it_keeps_the_role_in_the_section_links(client, on_v2):
@@ -248,3 +252,32 @@ def test_it_adds_no_query_to_the_section_page(client, on_v2, respondent):
     assert page_queries(client, url + "?role=it") == everyone
     assert page_queries(client, url + "?role=nonsense") == everyone
     assert everyone <= SECTION_PAGE_BUDGET
+
+
+def test_it_reverses_no_url_per_question(client, on_v2, monkeypatch):
+    """The role's links are the sidebar's and the page's own, not one reverse() per card."""
+    import django.urls
+
+    import diagnosis.forms.cards
+    import diagnosis.views.respond
+
+    calls: list[str] = []
+    real = django.urls.reverse
+
+    def counting(viewname, *args, **kwargs):
+        calls.append(str(viewname))
+        return real(viewname, *args, **kwargs)
+
+    for module in (diagnosis.forms.cards, diagnosis.views.respond, django.urls):  # {% url %}
+        monkeypatch.setattr(module, "reverse", counting)
+    url = reverse("section", args=[on_v2.pk, "OPS"])
+    client.get(url)  # fills the per-process URL patterns
+    calls.clear()
+    client.get(url)
+    everyone = len(calls)
+    calls.clear()
+    client.get(url + "?role=it")  # 2 IT questions
+    it_on_ops = len(calls)
+    calls.clear()
+    client.get(reverse("section", args=[on_v2.pk, "NET"]) + "?role=it")  # 6 IT questions
+    assert len(calls) == it_on_ops == everyone + 1  # + the note's "show all" link
