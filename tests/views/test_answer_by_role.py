@@ -79,7 +79,8 @@ def test_it_says_whose_questions_it_shows_and_links_to_all(client, on_v2):
     client.cookies["django_language"] = "en"
     html = section(client, on_v2, "OPS", "?role=it").content.decode()
     note = found(r'data-testid="role-note">(.*?)</div>', html)
-    assert "Showing the questions for IT lead only: 0 of 1 answered in this section. The sidebar" in note
+    assert "Showing the questions for IT lead only: 0 of 1 answered in this section." in note
+    assert "The sidebar counts this role's questions of each section" in note
     show_all = reverse("section", args=[on_v2.pk, "OPS"])
     assert f'href="{show_all}" data-testid="role-show-all">Show all questions' in note
 
