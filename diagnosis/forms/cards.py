@@ -382,10 +382,13 @@ def progress_html(
     *,
     writable: bool,
     oob: bool = False,
+    role: str | None = None,
 ) -> SafeString:
-    """The sidebar: overall progress, each dimension's count and a link to its page."""
+    """The sidebar: overall progress, each dimension's count and a link to its page; with
+    a `role`, the counts are of that role's questions and the links keep the role."""
     language = get_language() or "zh-hans"
-    by_dimension = state.progress_by_dimension()
+    by_dimension = state.progress_by_dimension(role)
+    keep_role = f"?role={escape(role)}" if role else ""
     overall = state.overall_progress()
     text = _("%(answered)s of %(total)s answered") % {
         "answered": overall.answered,
@@ -402,8 +405,11 @@ def progress_html(
     ]
     for spec, progress in by_dimension:
         active = " active" if spec.code == dimension.code else ""
-        url = _url("section", assessment.pk, spec.code)
-        count = "✓" if progress.complete else f"{progress.answered}/{progress.total}"
+        url = _url("section", assessment.pk, spec.code) + keep_role
+        if role and not progress.total:
+            count = "–"  # nothing for this role in the dimension
+        else:
+            count = "✓" if progress.complete else f"{progress.answered}/{progress.total}"
         html.append(
             f'      <a class="list-group-item list-group-item-action d-flex '
             f'justify-content-between{active}" href="{url}" '

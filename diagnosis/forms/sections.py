@@ -1,6 +1,6 @@
 """A section page's questions: each with its form, stored answer and visibility."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +68,7 @@ def section_items(
     data: Mapping[str, Any] | None = None,
     files: MultiValueDict[str, UploadedFile] | None = None,
     changed: str | None = None,
+    shows: Callable[[QuestionSpec], bool] | None = None,
     writable: bool = True,
     evidence_errors: Mapping[str, str] | None = None,
 ) -> list[QuestionItem]:
@@ -75,13 +76,16 @@ def section_items(
     and trends have none: they are computed, never asked).
 
     `changed`, a question code, keeps just that question and those whose card hangs on
-    it (what an autosave sends back); the others are skipped before anything is built.
+    it (what an autosave sends back); `shows(question)`, when given, keeps the questions
+    it accepts (a role's). The others are skipped before anything is built.
     `evidence_errors` (question code → message) are refusals of a file the service made
     (the firm's quota).
     """
     items = []
     for spec in dimension.questions:
         if changed is not None and spec.code != changed and changed not in _triggers(state, spec):
+            continue
+        if shows is not None and not shows(spec):
             continue
         item = QuestionItem.build(state, spec, form=None)
         if spec.asked:

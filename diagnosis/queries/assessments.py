@@ -23,7 +23,7 @@ from diagnosis.scoring import (
     is_answered,
     is_visible,
 )
-from diagnosis.scoring.definition import Definition, QuestionSpec
+from diagnosis.scoring.definition import Definition, QuestionSpec, Role
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ class AssessmentState:
     definition: Definition
     answers: MutableMapping[str, Answer]
     inputs: dict[str, AnswerInput] = field(init=False)
-    # Each dimension's progress, computed once: the sidebar and the overall count share it.
-    _progress: dict[str, Progress] = field(init=False, default_factory=dict)
+    # Each dimension's progress (of everyone's or one role's questions), computed once: the
+    # sidebar and the overall count share it.
+    _progress: dict[tuple[str, str | None], Progress] = field(init=False, default_factory=dict)
     _computed: dict[str, float | str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
@@ -103,19 +104,23 @@ class AssessmentState:
             for q in self.definition.questions.values()
         )
 
-    def dimension_progress(self, code: str) -> Progress:
-        progress = self._progress.get(code)
+    def dimension_progress(self, code: str, role: str | None = None) -> Progress:
+        """Progress of the dimension's questions, or of those the role answers when given."""
+        progress = self._progress.get((code, role))
         if progress is None:
             questions = [
-                q for q in self.definition.dimension(code).questions if q.asked and self.visible(q)
+                q
+                for q in self.definition.dimension(code).questions
+                if q.asked and (role is None or q.role == role) and self.visible(q)
             ]
             progress = Progress(sum(self.answered(q) for q in questions), len(questions))
-            self._progress[code] = progress
+            self._progress[code, role] = progress
         return progress
 
-    def progress_by_dimension(self) -> list[tuple]:
-        """(dimension, progress) for every dimension, in order."""
-        return [(d, self.dimension_progress(d.code)) for d in self.definition.dimensions]
+    def progress_by_dimension(self, role: str | None = None) -> list[tuple]:
+        """(dimension, progress) for every dimension, in order; of one role's questions
+        when `role` is given."""
+        return [(d, self.dimension_progress(d.code, role)) for d in self.definition.dimensions]
 
     def overall_progress(self) -> Progress:
         parts = [self.dimension_progress(d.code) for d in self.definition.dimensions]
@@ -129,6 +134,15 @@ class AssessmentState:
             for question in self.definition.questions.values()
             if question.asked and self.visible(question) and not self.answered(question)
         ]
+
+    def missing_by_role(self) -> list[tuple[Role | None, list[QuestionSpec]]]:
+        """The missing questions grouped by the role that answers them, in the roles'
+        order; questions without a role come last (a definition without roles: one group)."""
+        groups: dict[Role | None, list[QuestionSpec]] = {}
+        for question in self.missing_questions():
+            groups.setdefault(question.role, []).append(question)
+        order = [*Role, None]
+        return sorted(groups.items(), key=lambda group: order.index(group[0]))
 
     def missing_targets(self) -> list[str]:
         """Codes of banded dimensions without a target level (an outcomes panel has none)."""

@@ -108,6 +108,7 @@ def progress_sidebar(context: template.Context) -> SafeString:
         context["assessment"],
         writable=bool(context.get("writable")),
         oob=bool(context.get("oob")),
+        role=context.get("role"),
     )
 
 

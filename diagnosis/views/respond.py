@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.forms.answers import AnswerForm, GoalForm
+from diagnosis.forms.roles import RoleChoice, requested_role, role_choice, role_name
 from diagnosis.forms.sections import QuestionItem, section_items
 from diagnosis.http import AuthenticatedHttpRequest
 from diagnosis.models import Assessment
@@ -45,9 +46,23 @@ def _dimension_or_404(definition: Definition, code: str) -> DimensionSpec:
     return definition.dimension(code)
 
 
-def _section_url(assessment_pk: int, dimension_code: str, question_code: str = "") -> str:
-    url = reverse("section", args=[assessment_pk, dimension_code])
+def _section_url(
+    assessment_pk: int, dimension_code: str, question_code: str = "", *, keep: str = ""
+) -> str:
+    """A section page's URL; `keep` is a query string the page keeps (RoleChoice.query)."""
+    url = reverse("section", args=[assessment_pk, dimension_code]) + keep
     return f"{url}#q-{question_code}" if question_code else url
+
+
+def _role_choice(request: AuthenticatedHttpRequest, definition: Definition) -> RoleChoice:
+    """The role whose questions the page shows; a role the questionnaire does not have
+    shows every question, saying so."""
+    choice = role_choice(definition, requested_role(request))
+    if choice.refused:
+        messages.warning(
+            request, _("There is no such role in this questionnaire: showing every question.")
+        )
+    return choice
 
 
 @login_required
@@ -101,7 +116,10 @@ def _section_save(request: AuthenticatedHttpRequest, pk: int, code: str) -> Http
     if valid and not evidence_errors:
         messages.success(request, _("Your answers are saved."))
         target = _next_code(definition, code) if "next" in request.POST else code
-        return redirect(_section_url(pk, target) if target else reverse("submit", args=[pk]))
+        if not target:
+            return redirect("submit", pk)
+        keep = role_choice(definition, requested_role(request)).query
+        return redirect(_section_url(pk, target, keep=keep))
     messages.error(request, _("Some answers were not saved: please correct them below."))
     return _render_section(
         request,
@@ -145,6 +163,7 @@ def _render_section(
     definition = assessment.questionnaire.definition
     state = assessment_state(assessment)
     writable = access.is_member and assessment.is_open
+    choice = _role_choice(request, definition)
     if goal_form is None:
         goal = state.goals.get(dimension.code)
         initial = {"target_level": goal.target_level, "relevance": goal.relevance} if goal else None
@@ -161,14 +180,32 @@ def _render_section(
             files=files,
             writable=writable,
             evidence_errors=evidence_errors,
+            shows=None if choice.role is None else choice.shows,
         ),
         "goal_form": goal_form,
         "writable": writable,
         "sync_since": since.isoformat(),
         "next_code": _next_code(definition, dimension.code),
         "previous_code": _next_code(definition, dimension.code, step=-1),
+        **_role_context(choice, state, dimension),
     }
     return render(request, SECTION, context | (extra or {}), status=status)
+
+
+def _role_context(
+    choice: RoleChoice, state: AssessmentState, dimension: DimensionSpec
+) -> dict[str, Any]:
+    """What the page needs to offer the role choice and say which role it shows."""
+    if not choice.roles:  # a questionnaire without roles offers no choice
+        return {}
+    role = choice.role
+    return {
+        "role": role,
+        "role_name": role_name(role) if role else "",
+        "role_query": choice.query,
+        "role_options": [(r.value, role_name(r)) for r in choice.roles],
+        "role_progress": state.dimension_progress(dimension.code, role) if role else None,
+    }
 
 
 def _next_code(definition: Definition, code: str, step: int = 1) -> str | None:
@@ -207,8 +244,11 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     was_answered = state.answered(question)
     state.replace_answer(code, result.answers[code])
     dimension = state.definition.dimension(question.dimension)
-    # Only the saved question and those whose visibility hangs on it are sent back.
+    # Only the saved question and those whose visibility hangs on it are sent back (those
+    # of the page's role, when it shows one).
+    choice = role_choice(state.definition, requested_role(request))
     saved, *dependents = section_items(state, dimension, changed=code)
+    dependents = [item for item in dependents if choice.shows(item.spec)]
     saved.just_saved = True
     saved.overwrite = result.overwrites[0] if result.overwrites else None
     context = _partial_context(assessment, state, saved)
@@ -217,6 +257,7 @@ def answer_autosave(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     # The sidebar's counts change only when the question became answered or unanswered,
     # or when it shows or hides others (a changed figure or note leaves them as they are).
     context["progress_changed"] = was_answered != state.answered(question) or state.is_trigger(code)
+    context["role"] = choice.role
     return render(request, f"{SECTION}#autosave", context)
 
 
@@ -271,10 +312,12 @@ def section_changes(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     state = assessment_state(assessment)
     dimension = _dimension_or_404(state.definition, code)
     since = _parse_since(request.GET.get("since", ""))
+    choice = role_choice(state.definition, requested_role(request))
     changed = [
         item
         for item in section_items(state, dimension)
-        if item.answer is not None
+        if choice.shows(item.spec)
+        and item.answer is not None
         and item.answer.answered_at > since
         and item.answer.answered_by_id != request.user.pk
     ]
@@ -340,6 +383,10 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "state": state,
         "problems": problems,
         "missing": missing,
+        "missing_by_role": [
+            (role, role_name(role) if role else "", questions)
+            for role, questions in state.missing_by_role()
+        ],
         "missing_targets": [state.definition.dimension(c) for c in state.missing_targets()],
         "writable": access.is_member,
         "confirming": confirming,

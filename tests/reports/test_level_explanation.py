@@ -26,9 +26,9 @@ def test_it_names_the_missing_capability_of_an_island_firm():
 
 def test_it_says_the_same_in_chinese():
     found = sentences("zh-hans", NET_04=1, OPS_02="no")
-    needs = [s for s in found if s.startswith("要达到D3")]
+    needs = [s for s in found if s.startswith("要达到“D3")]
     assert len(needs) == 1, found
-    assert "NET-04" in needs[0] and "3级或以上" in needs[0]
+    assert "NET-04" in needs[0] and "达到3级或以上" in needs[0]
     assert "Integrated" not in needs[0]
 
 
