@@ -110,12 +110,14 @@ def _comparison_key(context: Context, node: Node, code: str) -> str:
 
 
 def _check_comparison_keys(context: Context) -> None:
-    """Report a `compares_as` that another dimension of the file has as its key too: two
-    dimensions of one version would then compare with the same dimension of another."""
-    codes = context.dimension_codes or {}
+    """Report a `compares_as` that another dimension of the file has as its key too (its
+    own `compares_as`, or its code when it has none): two dimensions of one version would
+    then compare with the same dimension of another."""
+    keyed = {code for _path, _key, code in context.comparison_keys}
+    codes = {code: path for code, path in (context.dimension_codes or {}).items()}
     seen: dict[str, str] = {}
     for path, key, _code in context.comparison_keys:
-        if key in codes:
+        if key in codes and key not in keyed:
             problem = (
                 f"{key!r} is the code, and so the comparison key, of the dimension at "
                 f"{codes[key]}: each dimension needs its own key"

@@ -32,9 +32,7 @@ def test_it_reads_a_comparison_key() -> None:
 @pytest.mark.parametrize(
     ("key", "problem"),
     [
-        pytest.param(
-            "str-2", "must be upper-case letters, digits and hyphens", id="lower-case"
-        ),
+        pytest.param("str-2", "must be upper-case letters, digits and hyphens", id="lower-case"),
         pytest.param("2-STR", "must be upper-case letters, digits and hyphens", id="digit-first"),
         pytest.param("STR 2", "must be upper-case letters, digits and hyphens", id="space"),
         pytest.param("", "must be upper-case letters, digits and hyphens", id="empty"),
@@ -85,3 +83,9 @@ def test_it_gives_v2s_dimensions_whose_meaning_changed_their_own_key() -> None:
     v2 = load_definition(BUNDLED_DIR / "smart-manufacturing-v2.yaml")
     changed = {d.code: d.compares_as for d in v2.dimensions if d.compares_as}
     assert changed == {"SEC": "SEC-2", "GRN": "GRN-2", "OUT": "OUT-2"}
+
+
+def test_it_takes_a_code_whose_dimension_has_another_key_as_a_key() -> None:
+    """STR compares as DAT (say, DAT was renamed STR), DAT as something new."""
+    definition = parse_definition(with_keys("DAT", "DAT-2"), SOURCE)
+    assert [d.comparison_key for d in definition.dimensions] == ["DAT", "DAT-2"]
