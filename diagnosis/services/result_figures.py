@@ -113,12 +113,13 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
     through_result = {name: F(f"result__{firm}{name}") for name in SEGMENT}
     of_result = {name: F(f"{firm}{name}") for name in SEGMENT}
     return {
+        # Scores and changes count by comparison key: v1's and v2's SEC are two figures.
         Measure.SCORE: scores.values(
-            **through_result, code=F("dimension__code"), tenths=_tenths(F("score"))
+            **through_result, code=F("dimension__compares_as"), tenths=_tenths(F("score"))
         ),
         Measure.CHANGE: pairs.values(
             **through_result,
-            code=F("dimension__code"),
+            code=F("dimension__compares_as"),
             tenths=_tenths(F("score")) - _tenths(F(f"{previous}__dimension_scores__score")),
         ),
         # A level counts for its questionnaire version (the cell's "dimension"): each

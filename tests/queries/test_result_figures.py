@@ -277,6 +277,9 @@ def test_it_compares_a_dimension_across_versions_only_where_its_meaning_is_the_s
     assert dimension(results, "STR").change_reference.count == 2
     security = dimension(results, "SEC").change_reference
     assert (security.count, security.median) == (1, 40)  # v1 → v1 only
+    assert dimension(results, "SEC-2").change_reference is None  # v2's SEC: nothing before
+    assert dimension(results, "SEC-2").reference.count == 1  # scores apart from v1's SEC
+    assert dimension(results, "SEC").reference.count == 1
 
 
 def test_it_counts_levels_per_questionnaire_version(questionnaire):
