@@ -268,7 +268,7 @@ def test_it_compares_a_dimension_across_versions_only_where_its_meaning_is_the_s
     v2 = publish_v2()
     for questionnaire_after in (questionnaire, v2):
         firm = make_firm(district="minhang")
-        before = {"STR": 20.0, "SEC": 30.0}
+        before: dict[str, float | None] = {"STR": 20.0, "SEC": 30.0}
         first = scored(
             firm, questionnaire, before, status="validated", validated=before, days_ago=365
         )
