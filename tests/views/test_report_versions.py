@@ -120,6 +120,7 @@ def test_it_says_so_in_the_pdf(client, respondent, on_v2):
     client.force_login(respondent)
     text = pdf_text(download_pdf(client, on_v2.pk).getvalue())
     assert "onlythedimensionsbothversionssharearecompared" in text
+    assert "Changedmeaningsinceversion1althoughthecodeisthesame,sonotcompared" in text
 
 
 def test_it_says_nothing_of_versions_within_one_version(client, respondent, submitted, firm):
