@@ -70,7 +70,7 @@ class QuestionnaireVersionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
 
 @admin.register(models.Dimension)
 class DimensionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
-    list_display = ["code", "questionnaire", "name_zh_hans", "weight", "critical"]
+    list_display = ["code", "compares_as", "questionnaire", "name_zh_hans", "weight", "critical"]
     list_filter = ["questionnaire"]
 
 

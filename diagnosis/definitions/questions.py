@@ -16,6 +16,8 @@ from diagnosis.definitions.references import (
 )
 from diagnosis.definitions.values import (
     BETTER,
+    COMPARISON_KEY,
+    COMPARISON_KEY_LENGTH,
     DIMENSION_CODE,
     FRAMEWORK_ITEM_CODE,
     ITEM_OR_RULE_CODE,
@@ -55,16 +57,20 @@ def read_dimensions(context: Context, node: Node) -> tuple[DimensionSpec, ...]:
     """Return the dimensions read cleanly; registers every dimension and question code."""
     if node.is_list("dimensions"):
         context.dimension_codes = {}
-    return present(_dimension(context, path, raw) for path, raw in node.items("dimensions"))
+    dimensions = present(_dimension(context, path, raw) for path, raw in node.items("dimensions"))
+    _check_comparison_keys(context)
+    return dimensions
 
 
 def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None:
     """Return the dimension, or None if it or one of its questions has a problem."""
     required = ("code", "weight", "name", "description", "questions")
-    node = Node(context.errors, raw, path, required=required, optional=("critical", "banded"))
+    optional = ("critical", "banded", "compares_as")
+    node = Node(context.errors, raw, path, required=required, optional=optional)
     code = node.read("code", DIMENSION_CODE, "")
     if node.valid("code") and context.dimension_codes is not None:
         register(context.errors, context.dimension_codes, code, node.at("code"), "dimension code")
+    compares_as = _comparison_key(context, node, code)
     weight = node.read("weight", read_positive, 0.0)
     critical = node.read("critical", read_boolean, False)
     banded = node.read("banded", read_boolean, True)
@@ -81,8 +87,44 @@ def _dimension(context: Context, path: str, raw: object) -> DimensionSpec | None
         description=description,
         questions=present(questions),
         banded=banded,
+        compares_as=compares_as,
     )
     return None if node.failed else dimension
+
+
+def _comparison_key(context: Context, node: Node, code: str) -> str:
+    """Return the dimension's `compares_as` ("" when absent: the code is its key), queued
+    to be checked against every dimension's key once all dimensions are read."""
+    key = node.read("compares_as", COMPARISON_KEY, "")
+    if not key or not node.valid("compares_as"):
+        return key
+    path = node.at("compares_as")
+    if len(key) > COMPARISON_KEY_LENGTH:
+        problem = f"must be at most {COMPARISON_KEY_LENGTH} characters (got {len(key)})"
+        node.errors.add(path, problem)
+    elif key == code:
+        node.errors.add(path, "is the dimension's own code, its key anyway: leave it out")
+    else:
+        context.comparison_keys.append((path, key, code))
+    return key
+
+
+def _check_comparison_keys(context: Context) -> None:
+    """Report a `compares_as` that another dimension of the file has as its key too (its
+    own `compares_as`, or its code when it has none): two dimensions of one version would
+    then compare with the same dimension of another."""
+    keyed = {code for _path, _key, code in context.comparison_keys}
+    codes = {code: path for code, path in (context.dimension_codes or {}).items()}
+    seen: dict[str, str] = {}
+    for path, key, _code in context.comparison_keys:
+        if key in codes and key not in keyed:
+            problem = (
+                f"{key!r} is the code, and so the comparison key, of the dimension at "
+                f"{codes[key]}: each dimension needs its own key"
+            )
+            context.errors.add(path, problem)
+        else:
+            register(context.errors, seen, key, path, "comparison key")
 
 
 _QUESTION_REQUIRED = ("code", "type", "text")

@@ -51,6 +51,8 @@ class Context:
     level_numbers: set[int] | None = None
     covered: set[tuple[str, int]] = field(default_factory=set)
     unbanded: set[str] = field(default_factory=set)  # dimensions with banded: false
+    # (path, key, dimension code) of each `compares_as` read, checked once all codes are known
+    comparison_keys: list[tuple[str, str, str]] = field(default_factory=list)
     computed: list[PendingInputs] = field(default_factory=list)  # rate/trend inputs to check
     frameworks: Frameworks | None = None
     frameworks_missing_reported: bool = False

@@ -270,6 +270,14 @@ DIMENSION_CODE = code_reader(
 )
 
 
+# A dimension's comparison key (`compares_as`): stored in a column of 20 characters.
+COMPARISON_KEY = code_reader(
+    r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*",
+    "upper-case letters, digits and hyphens, starting with a letter, like SEC-2",
+)
+COMPARISON_KEY_LENGTH = 20
+
+
 QUESTION_CODE = code_reader(
     r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*", "upper-case letters, digits and hyphens, like STR-01"
 )

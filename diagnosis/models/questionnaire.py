@@ -67,6 +67,9 @@ class Dimension(models.Model):
         QuestionnaireVersion, models.CASCADE, related_name="dimensions"
     )
     code = models.CharField(max_length=20)
+    # The comparison key (FORMAT.md `compares_as`; the code when the file sets none): other
+    # versions' dimensions are compared with this one only when their keys are equal.
+    compares_as = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField()
     weight = models.FloatField()
     critical = models.BooleanField(default=False)
@@ -78,7 +81,11 @@ class Dimension(models.Model):
         verbose_name_plural = _("dimensions")
         ordering = ["questionnaire", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_unique")
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="dimension_unique"),
+            # Also the index the comparisons across versions join through.
+            models.UniqueConstraint(
+                fields=["questionnaire", "compares_as"], name="dimension_comparison_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:

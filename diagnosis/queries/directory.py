@@ -136,9 +136,12 @@ def directory_page(
 
 @dataclass(frozen=True)
 class DimensionColumn:
-    code: str
+    code: str  # for the results page's columns by comparison key (results.py), the key
     name_zh_hans: str
     name_en: str
+    # The results page: the version of a key that only an older version has (its name can
+    # be a newer dimension's, e.g. v1's GRN beside v2's), None for the newest.
+    older_version: int | None = None
 
 
 def dimension_columns() -> list[DimensionColumn]:

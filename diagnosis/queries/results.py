@@ -21,8 +21,8 @@ from typing import Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Sum, Value, When
 
-from diagnosis.models import Assessment, ResultCell, ResultRefresh, ScoreResult
-from diagnosis.queries.directory import DimensionColumn, dimension_columns
+from diagnosis.models import Assessment, Dimension, ResultCell, ResultRefresh, ScoreResult
+from diagnosis.queries.directory import DimensionColumn
 from diagnosis.queries.population import PopulationFilters
 from diagnosis.queries.quantiles import Quartiles, quartiles_of_counts
 
@@ -62,6 +62,23 @@ def current_results(districts: Iterable[str] | None) -> QuerySet[ScoreResult]:
     if districts is not None:
         results = results.filter(assessment__firm__district__in=sorted(districts))
     return results
+
+
+def comparison_columns() -> list[DimensionColumn]:
+    """Every comparison key (FORMAT.md `compares_as`) of every questionnaire version, once,
+    in questionnaire order, newest version first: the dimensions the figures compare across
+    versions, each named by the newest version that has it. One query."""
+    newest: dict[str, int] = {}
+    seen: dict[str, DimensionColumn] = {}
+    for questionnaire, version, key, zh, en in Dimension.objects.order_by(
+        "questionnaire__code", "-questionnaire__version", "position"
+    ).values_list(
+        "questionnaire__code", "questionnaire__version", "compares_as", "name_zh_hans", "name_en"
+    ):
+        newest.setdefault(questionnaire, version)
+        older = None if version == newest[questionnaire] else version
+        seen.setdefault(key, DimensionColumn(key, zh, en, older_version=older))
+    return list(seen.values())
 
 
 def _shown(count: int, minimum: int) -> bool:
@@ -228,7 +245,7 @@ def programme_results(
     reference = _conditions(districts, None)
     narrowed = _conditions(districts, segment)
     same = narrowed == reference  # no segment chosen: its figures are the reference's
-    columns = {column.code: column for column in dimension_columns()}
+    columns = {column.code: column for column in comparison_columns()}
     scores = _quartiles(Measure.SCORE, reference, minimum)
     changes = _quartiles(Measure.CHANGE, reference, minimum)
     segment_scores = scores if same else _quartiles(Measure.SCORE, narrowed, minimum)

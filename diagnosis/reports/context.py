@@ -14,6 +14,7 @@ from diagnosis.models import (
     AnswerValidation,
     Assessment,
     BenchmarkCell,
+    Dimension,
     ReviewComment,
     ScoreResult,
 )
@@ -94,15 +95,18 @@ class PeerBlock:
 
 @dataclass(frozen=True)
 class Comparison:
-    """What "since last time" compares: dimensions by code, and across two questionnaire
-    versions only the dimensions both have (a dimension whose meaning changed gets a new
-    code, FORMAT.md); `compared` and `not_compared` are names in the reader's language."""
+    """What "since last time" compares: dimensions by comparison key (FORMAT.md
+    `compares_as`, by default the code), so across two questionnaire versions only the
+    dimensions both have with the same meaning. `compared`, `changed_meaning` (the previous
+    version has the code, with another meaning) and `not_compared` (it has neither) are
+    names in the reader's language."""
 
     previous_version: int
     current_version: int
     across_versions: bool
     compared: list[str]
     not_compared: list[str]
+    changed_meaning: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -121,6 +125,14 @@ class Comparison:
                 "names": _list_text(self.compared),
             }
         ]
+        if self.changed_meaning:
+            said.append(
+                _(
+                    "Changed meaning since version %(previous)s although the code is the same, "
+                    "so not compared: %(names)s."
+                )
+                % {"previous": self.previous_version, "names": _list_text(self.changed_meaning)}
+            )
         if self.not_compared:
             said.append(
                 _("Not in version %(previous)s, so not compared: %(names)s.")
@@ -206,27 +218,72 @@ def _previous_card(previous: dict[str, ScoreResult]) -> ScoreCard | None:
     return ScoreCard.from_dict(result.card) if result else None
 
 
-def _comparison(card: ScoreCard, previous: ScoreCard, definition: Definition) -> Comparison:
+@dataclass(frozen=True)
+class ComparisonKeys:
+    """The comparison key of each dimension code, of the current and the previous version."""
+
+    current: dict[str, str] = field(default_factory=dict)
+    previous: dict[str, str] = field(default_factory=dict)
+
+    def of_current(self, code: str) -> str:
+        return self.current.get(code, code)
+
+    def of_previous(self, code: str) -> str:
+        return self.previous.get(code, code)
+
+
+def _comparison_keys(assessment: Assessment, previous: dict[str, ScoreResult]) -> ComparisonKeys:
+    """The keys the two assessments' versions give their dimensions; within one version
+    every key is its code, so only across versions are they read (one query)."""
+    previous_version = next(iter(previous.values())).assessment.questionnaire_id if previous else 0
+    if not previous_version or previous_version == assessment.questionnaire_id:
+        return ComparisonKeys()
+    keys = ComparisonKeys()
+    for version, code, key in Dimension.objects.filter(
+        questionnaire_id__in=[assessment.questionnaire_id, previous_version]
+    ).values_list("questionnaire_id", "code", "compares_as"):
+        (keys.current if version == assessment.questionnaire_id else keys.previous)[code] = key
+    return keys
+
+
+def _comparison(
+    card: ScoreCard, previous: ScoreCard, definition: Definition, keys: ComparisonKeys
+) -> Comparison:
     """Which of the current dimensions "since last time" compares with the previous card:
-    those whose codes the previous card has too (all of them within one version)."""
+    those whose comparison keys the previous card has too (all of them within one version);
+    of the others, which kept a code of the previous version with another meaning."""
     previous_codes = {d.code for d in previous.dimensions}
+    previous_keys = {keys.of_previous(code) for code in previous_codes}
     names = [(d.code, _text(definition.dimension(d.code).name)) for d in card.dimensions]
+    compared = [code for code, _name in names if keys.of_current(code) in previous_keys]
     return Comparison(
         previous_version=previous.definition_version,
         current_version=card.definition_version,
         across_versions=(previous.definition_code, previous.definition_version)
         != (card.definition_code, card.definition_version),
-        compared=[name for code, name in names if code in previous_codes],
-        not_compared=[name for code, name in names if code not in previous_codes],
+        compared=[name for code, name in names if code in compared],
+        changed_meaning=[
+            name for code, name in names if code not in compared and code in previous_codes
+        ],
+        not_compared=[
+            name for code, name in names if code not in compared and code not in previous_codes
+        ],
     )
 
 
-def _previous_scores(card: ScoreCard, previous: ScoreCard | None) -> dict[str, float | None]:
-    """The previous dimension scores of the dimensions the current card has too, by code."""
+def _previous_scores(
+    card: ScoreCard, previous: ScoreCard | None, keys: ComparisonKeys
+) -> dict[str, float | None]:
+    """The previous score of each current dimension that has the comparison key of a
+    previous dimension, by current code."""
     if previous is None:
         return {}
-    current_codes = {d.code for d in card.dimensions}
-    return {d.code: d.score for d in previous.dimensions if d.code in current_codes}
+    by_key = {keys.of_previous(d.code): d.score for d in previous.dimensions}
+    return {
+        d.code: by_key[keys.of_current(d.code)]
+        for d in card.dimensions
+        if keys.of_current(d.code) in by_key
+    }
 
 
 def explain_level(card: ScoreCard, definition: Definition) -> list[str]:
@@ -374,10 +431,11 @@ def build_report(assessment: Assessment, access: Access) -> Report | None:
     validated = results.get(ScoreResult.Kind.VALIDATED)
     card = ScoreCard.from_dict(validated.card) if validated else self_card
     previous_card = _previous_card(previous_results)
-    previous = _previous_scores(card, previous_card)
+    keys = _comparison_keys(assessment, previous_results)
+    previous = _previous_scores(card, previous_card, keys)
     previous_assessment = next(iter(previous_results.values())).assessment if previous else None
     comparison = (
-        _comparison(card, previous_card, definition) if previous_card and previous else None
+        _comparison(card, previous_card, definition, keys) if previous_card and previous else None
     )
     rows = _rows(definition, card, self_card if validated else None, previous)
     peers = _peer_block(assessment, card, rows)

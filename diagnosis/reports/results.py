@@ -16,7 +16,15 @@ BREAKDOWN_CHOICES = {"district": District, "division": Industry, "size": SizeCla
 
 
 def dimension_name(column: DimensionColumn) -> str:
-    return column.name_en if (get_language() or "").startswith("en") else column.name_zh_hans
+    """The name in the reader's language; a dimension only an older questionnaire version
+    has (or had with another meaning) says which version."""
+    name = column.name_en if (get_language() or "").startswith("en") else column.name_zh_hans
+    if column.older_version is None:
+        return name
+    return _("%(name)s (questionnaire version %(version)s)") % {
+        "name": name,
+        "version": column.older_version,
+    }
 
 
 @dataclass(frozen=True)

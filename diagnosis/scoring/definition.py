@@ -229,6 +229,13 @@ class DimensionSpec:
     description: Text
     questions: tuple[QuestionSpec, ...]
     banded: bool = True  # false: an outcomes panel, in the index but without maturity bands
+    compares_as: str = ""  # the comparison key if not the code (FORMAT.md, `compares_as`)
+
+    @property
+    def comparison_key(self) -> str:
+        """What other questionnaire versions' dimensions are matched on: a dimension of
+        another version is compared with this one only when their keys are equal."""
+        return self.compares_as or self.code
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ The inputs are one assessment per firm: its latest signed-off one with its valid
 (with PEER_INCLUDE_SUBMITTED, its latest submitted one: validated scores if signed off,
 else self-assessed, counted as such). Its overall index counts for its own questionnaire
 version; each dimension score counts for every version of the same questionnaire that has
-a dimension of the same code (README "Peer benchmarks": a dimension that changes meaning
-gets a new code).
+a dimension of the same comparison key (FORMAT.md `compares_as`, by default the code;
+README "Peer benchmarks": a dimension that keeps its code but changes meaning gets a new
+key, so v1's SEC never counts for v2's SEC).
 
 PostgreSQL computes every cell in one INSERT … SELECT: percentile_cont over GROUPING SETS of
 the four segment levels. SQLite has no percentile function: the scores come sorted from the
@@ -122,8 +123,9 @@ def _tables() -> dict[str, str]:
 
 def _scores_sql() -> tuple[str, list[Any]]:
     """A statement (WITH … SELECT) of every score that counts: target questionnaire version,
-    dimension code (OVERALL for the index), score, the firm's division, size class and
-    district, and 1 if the score is self-assessed."""
+    the target version's dimension code (OVERALL for the index), score, the firm's division,
+    size class and district, and 1 if the score is self-assessed. A dimension score counts
+    for the dimension of each target version that has its comparison key."""
     statuses = [Assessment.Status.VALIDATED]
     if settings.PEER_INCLUDE_SUBMITTED:
         statuses += [Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW]
@@ -161,7 +163,7 @@ def _scores_sql() -> tuple[str, list[Any]]:
             JOIN {version} target_version ON target_version.code = own_version.code
                 AND target_version.status <> %s
             JOIN {dimension} target ON target.questionnaire_id = target_version.id
-                AND target.code = own.code
+                AND target.compares_as = own.compares_as
             WHERE s.score IS NOT NULL
         )
     """.format(marks=marks, **_tables())  # noqa: S608 - table names from the models

@@ -94,6 +94,7 @@ def _store_rows(version: QuestionnaireVersion, definition: Definition) -> None:
         Dimension(
             questionnaire=version,
             code=dimension.code,
+            compares_as=dimension.comparison_key,
             position=position,
             weight=dimension.weight,
             critical=dimension.critical,

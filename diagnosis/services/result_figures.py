@@ -93,17 +93,19 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
     firm = "assessment__firm__"
     scores = DimensionScore.objects.filter(result__in=results, score__isnull=False)
     previous = "result__assessment__previous__results"
-    # One filter() call: the previous result and its score of the same dimension (by code:
-    # the previous assessment may be of an older questionnaire version) are one join chain.
+    # One filter() call: the previous result and its score of the same dimension are one
+    # join chain. "Same" by comparison key (FORMAT.md `compares_as`), not by code: the
+    # previous assessment may be of an older questionnaire version, where a code can have
+    # had another meaning (v1's SEC held safe production, v2's does not).
     pairs = scores.filter(
         **{
             f"{previous}__kind": kind_of("result__assessment__previous"),
-            f"{previous}__dimension_scores__dimension__code": F("dimension__code"),
+            f"{previous}__dimension_scores__dimension__compares_as": F("dimension__compares_as"),
             f"{previous}__dimension_scores__score__isnull": False,
         }
     )
     # Levels are compared only within one questionnaire version: a new version recalibrates
-    # them (v2's D1–D5 are not v1's levels), while dimensions compare by code.
+    # them (v2's D1–D5 are not v1's levels), while dimensions compare by comparison key.
     with_previous = results.filter(
         assessment__previous__results__kind=kind_of("assessment__previous"),
         assessment__previous__questionnaire=F("assessment__questionnaire"),
@@ -111,12 +113,13 @@ def _base_rows() -> dict[str, QuerySet[Any]]:
     through_result = {name: F(f"result__{firm}{name}") for name in SEGMENT}
     of_result = {name: F(f"{firm}{name}") for name in SEGMENT}
     return {
+        # Scores and changes count by comparison key: v1's and v2's SEC are two figures.
         Measure.SCORE: scores.values(
-            **through_result, code=F("dimension__code"), tenths=_tenths(F("score"))
+            **through_result, code=F("dimension__compares_as"), tenths=_tenths(F("score"))
         ),
         Measure.CHANGE: pairs.values(
             **through_result,
-            code=F("dimension__code"),
+            code=F("dimension__compares_as"),
             tenths=_tenths(F("score")) - _tenths(F(f"{previous}__dimension_scores__score")),
         ),
         # A level counts for its questionnaire version (the cell's "dimension"): each

@@ -234,7 +234,7 @@ def test_the_figures_are_those_of_the_last_refresh_which_a_failure_keeps(city, m
     assert dimension(figures(), "STR").reference.count == 10
 
 
-def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_code(questionnaire):
+def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_key(questionnaire):
     v2 = publish_v2()
     for questionnaire_after in (questionnaire, v2):
         firm = make_firm(district="minhang")
@@ -258,6 +258,28 @@ def test_it_compares_levels_only_within_a_version_and_dimensions_by_shared_code(
     assert dimension(results, "RND").change_reference is None  # not in v1
     # v1's level 1 and v2's level 3 are on different scales: only the v1 → v1 firm counts
     assert (results.change_reference.firms, results.change_reference.moved_up) == (1, 1)
+
+
+def test_it_compares_a_dimension_across_versions_only_where_its_meaning_is_the_same(
+    questionnaire,
+):
+    """v2's SEC kept v1's code but not its meaning (compares_as: SEC-2): the change from a
+    v1 SEC to a v2 SEC is no change of anything; STR's is."""
+    v2 = publish_v2()
+    for questionnaire_after in (questionnaire, v2):
+        firm = make_firm(district="minhang")
+        before: dict[str, float | None] = {"STR": 20.0, "SEC": 30.0}
+        first = scored(
+            firm, questionnaire, before, status="validated", validated=before, days_ago=365
+        )
+        scored(firm, questionnaire_after, {"STR": 50, "SEC": 70}, previous=first)
+    results = figures()
+    assert dimension(results, "STR").change_reference.count == 2
+    security = dimension(results, "SEC").change_reference
+    assert (security.count, security.median) == (1, 40)  # v1 → v1 only
+    assert dimension(results, "SEC-2").change_reference is None  # v2's SEC: nothing before
+    assert dimension(results, "SEC-2").reference.count == 1  # scores apart from v1's SEC
+    assert dimension(results, "SEC").reference.count == 1
 
 
 def test_it_counts_levels_per_questionnaire_version(questionnaire):

@@ -18,6 +18,7 @@ from diagnosis.services import benchmarks
 from diagnosis.services.benchmarks import refresh_benchmarks
 from diagnosis.services.questionnaires import questionnaire_store
 from tests.peers_data import assessed, peer
+from tests.versions_world import publish_v2
 
 Segment = BenchmarkCell.Segment
 TENS = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
@@ -131,7 +132,7 @@ def test_it_includes_submitted_assessments_self_assessed_when_set(questionnaire,
     assert overall.percentiles[100] == 90
 
 
-def test_it_compares_dimensions_across_versions_that_share_their_codes(questionnaire, bundled_data):
+def test_it_compares_dimensions_across_versions_that_share_their_keys(questionnaire, bundled_data):
     data = copy.deepcopy(bundled_data)
     data["questionnaire"]["version"] = 2
     data["dimensions"] = [d for d in data["dimensions"] if d["code"] != "OUT"]
@@ -145,6 +146,37 @@ def test_it_compares_dimensions_across_versions_that_share_their_codes(questionn
     assert set(on_second.values_list("dimension", flat=True)) == {"STR"}
     on_first = BenchmarkCell.objects.filter(questionnaire=questionnaire, segment=Segment.ALL)
     assert set(on_first.values_list("dimension", flat=True)) == {OVERALL, "STR", "OUT"}
+
+
+def test_it_compares_a_dimension_across_versions_only_where_its_meaning_is_the_same(
+    questionnaire,
+):
+    """The shipped v2: STR means what v1's STR meant; SEC kept its code with another
+    meaning (compares_as: SEC-2), so v1's SEC scores do not count for v2's SEC."""
+    v2 = publish_v2()
+    for score in TENS[:10]:
+        peer(questionnaire, score, {"STR": score, "SEC": score})
+    refresh_benchmarks()
+    on_v2 = BenchmarkCell.objects.filter(questionnaire=v2, segment=Segment.ALL)
+    assert set(on_v2.values_list("dimension", flat=True)) == {"STR"}
+    on_v1 = BenchmarkCell.objects.filter(questionnaire=questionnaire, segment=Segment.ALL)
+    assert set(on_v1.values_list("dimension", flat=True)) == {OVERALL, "STR", "SEC"}
+
+
+def test_it_compares_a_dimension_across_versions_by_comparison_key(questionnaire, bundled_data):
+    """A v2 (a test file) where the old OUT is renamed RES: v1's OUT counts for v2's RES."""
+    data = copy.deepcopy(bundled_data)
+    data["questionnaire"]["version"] = 2
+    out = next(d for d in data["dimensions"] if d["code"] == "OUT")
+    out.update(code="RES", compares_as="OUT")
+    for rule in data["recommendations"]:
+        rule["dimension"] = "RES" if rule["dimension"] == "OUT" else rule["dimension"]
+    second = questionnaire_store(data=data, source="v2", publish=True).version
+    for score in TENS[:10]:
+        peer(questionnaire, score, {"STR": score, "OUT": score})
+    refresh_benchmarks()
+    renamed = cell(Segment.ALL, dimension="RES", questionnaire=second)
+    assert (renamed.firms, renamed.median) == (10, 45)
 
 
 def test_it_gives_the_same_figures_in_sql_as_in_python(questionnaire, settings):

@@ -64,3 +64,16 @@ def test_it_starts_a_new_firm_on_v2(questionnaire):
     v2 = publish_v2()
     firm = make_firm()
     assert assessment_start(firm=firm, user=make_member(firm)).questionnaire == v2
+
+
+def test_it_stores_each_dimensions_comparison_key(questionnaire):
+    v2 = publish_v2()
+
+    v1_rows = list(questionnaire.dimensions.values_list("code", "compares_as"))
+    assert v1_rows and all(code == key for code, key in v1_rows)  # v1 sets none
+    v2_keys = dict(v2.dimensions.values_list("code", "compares_as"))
+    assert v2_keys["SEC"] == "SEC-2"
+    assert v2_keys["GRN"] == "GRN-2"
+    assert v2_keys["OUT"] == "OUT-2"
+    assert v2_keys["STR"] == "STR"
+    assert v2_keys["EHS"] == "EHS"

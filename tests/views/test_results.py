@@ -178,3 +178,35 @@ def test_it_shows_the_levels_of_each_questionnaire_version_apart(
     html = response.content.decode()
     assert caption in html
     assert 'data-testid="levels-by-version"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "v1_security", "v2_security", "suffix"),
+    [
+        (
+            "en",
+            "Cybersecurity and safe production",
+            "Cybersecurity and data security",
+            " (questionnaire version 1)",
+        ),
+        ("zh-hans", "网络安全与安全生产", "网络与数据安全", "（问卷第 1 版）"),
+    ],
+)
+def test_it_shows_a_dimension_whose_meaning_changed_once_per_meaning(
+    client, administrator, questionnaire, language, v1_security, v2_security, suffix
+):
+    """v2's SEC kept v1's code, not its meaning (compares_as: SEC-2): its scores are not
+    pooled with v1's, and v1's row says its version."""
+    v2 = publish_v2()
+    for score in (10, 20):
+        scored_firm(questionnaire, {"STR": score, "SEC": score}, district="minhang")
+    for score in (70, 80, 90):
+        scored_firm(v2, {"STR": score, "SEC": score}, district="minhang")
+    assert refresh_result_figures()
+    client.cookies["django_language"] = language
+    client.force_login(administrator)
+    rows = {row[0]: row[1:] for row in cells(client.get(reverse("results")), "dimensions")}
+    assert rows[v2_security][0] == "3"  # firms: v2's only
+    assert rows[f"{v1_security}{suffix}"][0] == "2"
+    strategy = v2.definition.dimension("STR").name
+    assert rows[strategy.en if language == "en" else strategy.zh_hans][0] == "5"
