@@ -105,9 +105,9 @@ def _evidence_hint(question: QuestionSpec, language: str) -> str:
     line = escape(_("Suggested evidence: %(evidence)s")) % {
         "evidence": _text(question.evidence, language)
     }
+    code = escape(question.code)
     return (
-        f'          <p class="form-text small mb-1" data-testid="evidence-hint-{escape(question.code)}">'
-        f"{line}</p>\n"
+        f'        <p class="form-text small mb-1" data-testid="evidence-hint-{code}">{line}</p>\n'
     )
 
 

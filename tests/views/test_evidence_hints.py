@@ -13,8 +13,12 @@ from diagnosis.forms.cards import _card_parts
 from diagnosis.models import Assessment
 from diagnosis.queries.assessments import assessment_state
 from diagnosis.scoring.definition import Text
-from diagnosis.services.assessments import AnswerEntry, answers_save, assessment_start
-from diagnosis.services.assessments import assessment_submit
+from diagnosis.services.assessments import (
+    AnswerEntry,
+    answers_save,
+    assessment_start,
+    assessment_submit,
+)
 from tests.versions_world import fill_any, publish_v2
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

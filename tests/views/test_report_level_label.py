@@ -13,8 +13,8 @@ from django.utils import translation
 from diagnosis.permissions import get_assessment_for_user
 from diagnosis.queries.assessments import assessment_state
 from diagnosis.reports.context import build_report
-from diagnosis.scoring.levels import gate_critical_questions
 from diagnosis.reports.verification import gate_gaps, unverified_gate_questions
+from diagnosis.scoring.levels import gate_critical_questions
 from diagnosis.services import review
 from diagnosis.services.assessments import AnswerEntry, answers_save, assessment_submit
 from tests.answering import fill
