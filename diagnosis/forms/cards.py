@@ -300,7 +300,7 @@ def computed_card_html(item: QuestionItem, *, oob: bool = False) -> SafeString:
         f'  <div class="card-body">\n    {parts.legend}\n    {parts.help}\n'
         f'    <p class="small mb-0" data-testid="computed-{code}">'
         f"{escape(_('Computed, not asked:'))} {formula} = {shown}</p>\n"
-        f"  </div>\n</fieldset>\n"
+        f"{parts.evidence_hint}  </div>\n</fieldset>\n"
     )
     return mark_safe(html)  # noqa: S308 - every inserted value is escaped above
 

@@ -82,6 +82,13 @@ def test_it_shows_the_suggested_evidence_on_the_card(client, respondent, on_v2, 
     assert other not in html
 
 
+def test_a_computed_rate_shows_how_it_is_checked(client, respondent, on_v2):
+    html = page(client, respondent, reverse("section", args=[on_v2.pk, "EQP"]), "en")
+    rate = card(html, "EQP-03")
+    assert 'data-testid="computed-EQP-03"' in rate
+    assert "Suggested evidence: Computed from EQP-14 and EQP-16;" in rate
+
+
 def test_it_shows_the_hint_on_a_read_only_card(client, respondent, on_v2):
     Assessment.objects.filter(pk=on_v2.pk).update(status=Assessment.Status.SUBMITTED)
     html = page(client, respondent, reverse("section", args=[on_v2.pk, "STR"]), "en")
