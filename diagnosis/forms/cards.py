@@ -50,6 +50,7 @@ class _CardParts:
     not_measured_label: str
     note_summary: str
     evidence_prefix: str
+    evidence_hint: str  # what the firm could upload (v2's `evidence`), or ""
 
 
 _PARTS: dict[tuple[int, str], _CardParts] = {}
@@ -91,9 +92,23 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
             not_measured_label=escape(_("Not measured: the firm does not keep this figure")),
             note_summary=escape(_("Note and evidence")),
             evidence_prefix=escape(_("Evidence:")),
+            evidence_hint=_evidence_hint(question, language),
         )
         _PARTS[key] = parts
     return parts
+
+
+def _evidence_hint(question: QuestionSpec, language: str) -> str:
+    """The line naming the documents that support an answer; none without a hint (v1)."""
+    if not question.evidence:
+        return ""
+    line = escape(_("Suggested evidence: %(evidence)s")) % {
+        "evidence": _text(question.evidence, language)
+    }
+    code = escape(question.code)
+    return (
+        f'        <p class="form-text small mb-1" data-testid="evidence-hint-{code}">{line}</p>\n'
+    )
 
 
 # (id(question), field name) → (question, the input's attributes after its name and value).
@@ -285,7 +300,7 @@ def computed_card_html(item: QuestionItem, *, oob: bool = False) -> SafeString:
         f'  <div class="card-body">\n    {parts.legend}\n    {parts.help}\n'
         f'    <p class="small mb-0" data-testid="computed-{code}">'
         f"{escape(_('Computed, not asked:'))} {formula} = {shown}</p>\n"
-        f"  </div>\n</fieldset>\n"
+        f"{parts.evidence_hint}  </div>\n</fieldset>\n"
     )
     return mark_safe(html)  # noqa: S308 - every inserted value is escaped above
 
@@ -360,6 +375,7 @@ def _note_and_evidence(
                 f'id="{escape(remove.id_for_label)}"><label class="form-check-label small" '
                 f'for="{escape(remove.id_for_label)}">{escape(str(remove.label))}</label></div>\n'
             )
+    html.append(parts.evidence_hint)
     if writable:
         invalid = " is-invalid" if evidence.errors else ""
         html.append(

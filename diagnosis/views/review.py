@@ -40,7 +40,7 @@ from diagnosis.queries.review import (
     unconfirmed_answers,
     unresolved_warnings,
 )
-from diagnosis.reports.verification import unverified_gate_questions
+from diagnosis.reports.verification import gate_gaps
 from diagnosis.scoring.definition import DimensionSpec
 from diagnosis.services import review as review_services
 
@@ -340,7 +340,7 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         definition = context["state"].definition
         items = must_resolve_items(assessment, context["summary"].validated_card, definition)
         context["resolved"] = [item.warning.code for item in items if item.resolved]
-        context["unverified_gates"] = unverified_gate_questions(assessment, definition)
+        context["gate_gaps"] = gate_gaps(assessment, definition)
         context["contact"] = review_contact(assessment.firm_id)
         return render(request, "diagnosis/review/confirm_sign_off.html", context)
     try:

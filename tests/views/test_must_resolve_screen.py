@@ -204,5 +204,5 @@ def test_the_confirmation_names_the_unverified_gate_answers(consultant_client, s
     )
     html = response.content.decode()
     assert "The level will be called a self-assessed level (indicative)" in html
-    assert "(SEC-01)" in html
+    assert "No evidence file: SEC-01." in html and "Not verified by you: SEC-01." in html
     assert 'data-testid="resolved-warnings"' not in html
