@@ -90,9 +90,7 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
             else "",
             na_label=escape(_("Not applicable to our firm")),
             na_default_note=f'<p class="form-text mt-0" data-testid="na-default-{code}">'
-            + escape(
-                _("Pre-set to not applicable for your industry — change it if it applies")
-            )
+            + escape(_("Pre-set to not applicable for your industry — change it if it applies"))
             + "</p>"
             if question.na_default_when
             else "",

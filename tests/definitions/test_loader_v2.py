@@ -239,9 +239,7 @@ def test_it_loads_na_default_when_on_a_question_that_allows_na():
 
 def test_a_preset_alone_makes_a_definition_use_the_profile():
     data = valid_data()
-    data["dimensions"][0]["questions"][1]["na_default_when"] = [
-        {"profile": "industry", "in": [17]}
-    ]
+    data["dimensions"][0]["questions"][1]["na_default_when"] = [{"profile": "industry", "in": [17]}]
     assert parse_definition(data, SOURCE).uses_profile
 
 
