@@ -78,3 +78,18 @@ def test_changing_the_preset_saves_normally(client, firm, respondent, posted, va
     assert not state.defaulted(rnd05)
     assert state.answered(rnd05) is answered
     assert f"{NA_BOX} checked" not in page(client, assessment)
+
+
+def test_the_review_row_says_the_answer_is_preset(client, firm, respondent):
+    from django.utils import translation
+
+    from diagnosis.queries.review import review_row
+
+    assessment = on_v2(client, firm, respondent, industry=14)
+    state = assessment_state(assessment)
+    questions = state.definition.questions
+    with translation.override("en"):
+        preset = review_row(state, questions["SVC-03"], [], [])
+        plain = review_row(state, questions["RND-02"], [], [])
+    assert preset.display == "Not applicable (preset for the firm's industry; not answered)"
+    assert (preset.state, plain.display) == ("unanswered", "—")
