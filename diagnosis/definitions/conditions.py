@@ -1,7 +1,8 @@
 """Conditions (SPEC12 §1): on answers, on the firm's profile, and ``any`` of several.
 
 One syntax everywhere: consistency rules, recommendations' ``when``, levels' ``requires``,
-questions' ``show_when`` and gates' ``applies_when`` (the last two: profile only).
+questions' ``show_when`` and ``na_default_when`` and gates' ``applies_when`` (the last
+three: profile only).
 """
 
 from __future__ import annotations

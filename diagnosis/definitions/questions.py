@@ -43,6 +43,7 @@ from diagnosis.definitions.values import (
 from diagnosis.scoring.definition import (
     COMPUTED_TYPES,
     ChecklistItem,
+    Condition,
     Dependency,
     DimensionSpec,
     KpiBand,
@@ -138,6 +139,7 @@ _QUESTION_OPTIONAL = (
     "evidence",
     "covers",
     "show_when",
+    "na_default_when",
     "unscored",
     "scenario",
     "cmmm",
@@ -174,6 +176,7 @@ _KEY_TYPES: dict[str, frozenset[QuestionType]] = {
     "scenario": frozenset({QuestionType.LEVEL}),
     "cmmm": frozenset({QuestionType.LEVEL}),
     "allow_na": _ASKED,
+    "na_default_when": _ASKED,
     "depends_on": _ASKED,
 }
 
@@ -206,6 +209,7 @@ def _question(context: Context, dimension: str, path: str, raw: object) -> Quest
         evidence=node.read("evidence", read_text, None),
         covers=_covers(context, node),
         show_when=read_conditions(context, node, "show_when", minimum=1, answers=False),
+        na_default_when=_na_default_when(context, node),
         unscored=node.read("unscored", read_boolean, False),
         scenario=_scenario(context, node),
         cmmm=_framework_codes(context, node, "cmmm", "cmmm"),
@@ -249,6 +253,15 @@ def _peek_type(raw: object) -> QuestionType | None:
     """Return the question type named in raw, or None if there is no valid one."""
     kind = raw.get("type") if isinstance(raw, dict) else None
     return QuestionType(kind) if isinstance(kind, str) and kind in _TYPE_NAMES else None
+
+
+def _na_default_when(context: Context, node: Node) -> tuple[Condition, ...]:
+    """Return the profile conditions under which no answer counts as "not applicable";
+    only a question with ``allow_na: true`` may have them."""
+    if node.has("na_default_when") and node.data.get("allow_na") is not True:
+        problem = "allowed only on a question with allow_na: true (it presets 'not applicable')"
+        node.errors.add(node.at("na_default_when"), problem)
+    return read_conditions(context, node, "na_default_when", minimum=1, answers=False)
 
 
 def _dependency(context: Context, node: Node, position: int) -> Dependency | None:

@@ -136,9 +136,16 @@ class AnswerForm(forms.Form):
     # present in a POST; an unreadable value just means "unknown".
     rev = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
-    def __init__(self, question: QuestionSpec, answer: Answer | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        question: QuestionSpec,
+        answer: Answer | None = None,
+        *,
+        defaulted: bool = False,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("prefix", f"q-{question.code}")
-        kwargs.setdefault("initial", initial_for(answer))
+        kwargs.setdefault("initial", initial_for(answer, defaulted=defaulted))
         super().__init__(**kwargs)
         self.question = question
         self.answer = answer
@@ -202,9 +209,11 @@ class AnswerForm(forms.Form):
         )
 
 
-def initial_for(answer: Answer | None) -> dict[str, Any]:
+def initial_for(answer: Answer | None, *, defaulted: bool = False) -> dict[str, Any]:
+    """The form's initial values; without a stored answer, "not applicable" is ticked
+    when the firm's profile presets it (`defaulted`, see diagnosis/scoring/defaults.py)."""
     if answer is None:
-        return {"rev": 0}
+        return {"rev": 0, "na": True} if defaulted else {"rev": 0}
     value = answer.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)

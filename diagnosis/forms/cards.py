@@ -47,6 +47,7 @@ class _CardParts:
     value_label: str
     unit: str
     na_label: str
+    na_default_note: str  # shown while "not applicable" is preset by the firm's profile
     not_measured_label: str
     note_summary: str
     evidence_prefix: str
@@ -89,6 +90,11 @@ def _card_parts(question: QuestionSpec, language: str) -> _CardParts:
             if question.unit
             else "",
             na_label=escape(_("Not applicable to our firm")),
+            na_default_note=f'<p class="form-text mt-0" data-testid="na-default-{code}">'
+            + escape(_("Pre-set to not applicable for your industry — change it if it applies"))
+            + "</p>"
+            if question.na_default_when
+            else "",
             not_measured_label=escape(_("Not measured: the firm does not keep this figure")),
             note_summary=escape(_("Note and evidence")),
             evidence_prefix=escape(_("Evidence:")),
@@ -254,6 +260,8 @@ def question_card_html(
             f'<label class="form-check-label" for="{escape(na.id_for_label)}">'
             f"{parts.na_label}</label>\n      </div>\n"
         )
+        if item.defaulted:
+            html.append(parts.na_default_note)
     if "not_measured" in form.fields:
         not_measured = form["not_measured"]
         html.append(

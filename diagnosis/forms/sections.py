@@ -25,6 +25,7 @@ class QuestionItem:
     changed_by_other: bool = False
     overwrite: object = None
     computed: float | str | None = None  # a rate's or trend's value (it has no form)
+    defaulted: bool = False  # no stored answer; preset "not applicable" by the firm's profile
 
     @classmethod
     def build(
@@ -38,6 +39,7 @@ class QuestionItem:
             answered=state.answered(spec),
             trigger_codes=_triggers(state, spec),
             computed=None if spec.asked else state.computed(spec),
+            defaulted=state.defaulted(spec),
         )
 
     def depends_on(self, code: str) -> bool:
@@ -89,7 +91,9 @@ def section_items(
             continue
         item = QuestionItem.build(state, spec, form=None)
         if spec.asked:
-            item.form = AnswerForm(spec, item.answer, data=data, files=files)
+            item.form = AnswerForm(
+                spec, item.answer, defaulted=item.defaulted, data=data, files=files
+            )
             if not writable:
                 for field in item.form.fields.values():
                     field.disabled = True

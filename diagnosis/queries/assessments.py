@@ -22,6 +22,7 @@ from diagnosis.scoring import (
     computed_values,
     is_answered,
     is_visible,
+    with_defaults,
 )
 from diagnosis.scoring.definition import Definition, QuestionSpec, Role
 
@@ -55,9 +56,14 @@ class AssessmentState:
 
     def __post_init__(self) -> None:
         if isinstance(self.answers, Answers):
-            self.inputs = self.answers.inputs()
+            inputs = self.answers.inputs()
         else:
-            self.inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
+            inputs = {code: answer_input(answer) for code, answer in self.answers.items()}
+        # Plus the "not applicable" answers the firm's profile presets (na_default_when):
+        # the engine adds the very same ones, so progress counts what the card scores.
+        if self.definition.has_na_defaults:
+            inputs = with_defaults(self.definition, inputs, self.profile)
+        self.inputs = inputs
 
     @cached_property
     def goals(self) -> dict[str, DimensionGoal]:
@@ -96,6 +102,12 @@ class AssessmentState:
 
     def answered(self, question: QuestionSpec) -> bool:
         return is_answered(question, self.inputs.get(question.code))
+
+    def defaulted(self, question: QuestionSpec) -> bool:
+        """Whether the question has no stored answer and the firm's profile presets it
+        "not applicable" (na_default_when)."""
+        answer = self.inputs.get(question.code)
+        return answer is not None and answer.defaulted
 
     def is_trigger(self, code: str) -> bool:
         """Whether the question's answer shows or hides another question."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from diagnosis.answers import display_answer
 from diagnosis.models import (
@@ -191,10 +192,16 @@ def review_row(
     answer = state.answers.get(question.code)
     validation = getattr(answer, "validation", None) if answer else None
     changed = validation is not None and not validation.confirmed
+    if answer is not None:
+        display = display_answer(question, answer.value, answer.not_applicable)
+    elif state.defaulted(question):  # counted as "not applicable" (na_default_when)
+        display = _("Not applicable (preset for the firm's industry; not answered)")
+    else:
+        display = "—"
     return ReviewRow(
         question=question,
         answer=answer,
-        display=display_answer(question, answer.value, answer.not_applicable) if answer else "—",
+        display=display,
         validation=validation,
         validated_display=display_answer(question, validation.value, validation.not_applicable)
         if changed and validation is not None

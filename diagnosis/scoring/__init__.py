@@ -13,6 +13,7 @@ from .card import (
     Priority,
     ScoreCard,
 )
+from .defaults import with_defaults
 from .engine import SCORING_VERSION, score
 from .inputs import NO_PROFILE, AnswerInput, GoalInput, Profile
 from .questions import is_answered, question_score
@@ -37,4 +38,5 @@ __all__ = [
     "question_score",
     "score",
     "visible_questions",
+    "with_defaults",
 ]

@@ -179,6 +179,8 @@ class QuestionSpec:
     evidence: Text | None = None
     covers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (framework, item codes)
     show_when: tuple[Condition, ...] = ()  # profile conditions only
+    # Profile conditions (allow_na only): when all hold, no answer counts as "not applicable".
+    na_default_when: tuple[Condition, ...] = ()
     unscored: bool = False
     scenario: Scenario | None = None
     cmmm: tuple[str, ...] = ()
@@ -312,12 +314,18 @@ class Definition:
         """True when anything in the definition depends on the firm's industry or size."""
         conditions = [
             *(c for q in self._questions.values() for c in q.show_when),
+            *(c for q in self._questions.values() for c in q.na_default_when),
             *(c for level in self.levels for c in level.requires),
             *(c for level in self.levels for gate in level.gates for c in gate.applies_when),
             *(c for rule in self.recommendations for c in rule.when),
             *(c for rule in self.consistency for c in rule.when),
         ]
         return any(condition.on_profile for condition in conditions)
+
+    @property
+    def has_na_defaults(self) -> bool:
+        """True when a question presets "not applicable" by profile (na_default_when)."""
+        return any(question.na_default_when for question in self._questions.values())
 
     @property
     def ranked_advice(self) -> bool:

@@ -15,7 +15,8 @@ class AnswerInput:
     """One stored answer, as the engine sees it.
 
     ``value`` is the raw answer (option value, list of item codes, number or text).
-    ``not_applicable`` only counts on questions that allow it.
+    ``not_applicable`` only counts on questions that allow it. ``defaulted``: not stored,
+    but preset "not applicable" by the question's ``na_default_when`` (``defaults.py``).
     """
 
     question: str
@@ -23,6 +24,7 @@ class AnswerInput:
     not_applicable: bool = False
     has_evidence: bool = False
     verified: bool = False
+    defaulted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ class QuestionModel:
     floor: float
     accepts: Callable[[Any], bool]  # the validity test of an answer value
     show_when: tuple[Predicate, ...] = ()  # profile predicates: all hold, or no question
+    na_default: tuple[Predicate, ...] = ()  # profile predicates: all hold, no answer is "n/a"
     inputs: tuple[str, ...] = ()  # rates and trends: the number questions they read
     band_score: Callable[[float], float] | None = None  # rates: points of a percentage
 
@@ -99,6 +100,7 @@ class DefinitionModel:
     ranked_advice: bool
     uses_profile: bool
     mapped: tuple[QuestionModel, ...]  # level questions with a scenario or cmmm mapping
+    na_defaults: tuple[QuestionModel, ...]  # questions with na_default_when (see defaults.py)
     # Chosen recommendations by (rule order, level, priority rank), filled as cards need
     # them and shared between cards (they are immutable): rebuilding them for every card
     # cost a tenth of the scoring time.
@@ -138,6 +140,7 @@ def build_model(definition: Definition) -> DefinitionModel:
         ranked_advice=definition.ranked_advice,
         uses_profile=definition.uses_profile,
         mapped=tuple(q for q in questions if q.question.scenario or q.question.cmmm),
+        na_defaults=tuple(q for q in questions if q.na_default),
         chosen={},
     )
 
@@ -185,6 +188,9 @@ def question_model(
         floor=lowest_score(question),
         accepts=answer_test(question),
         show_when=tuple(compile_condition(condition) for condition in question.show_when),
+        na_default=tuple(compile_condition(c) for c in question.na_default_when)
+        if question.allow_na
+        else (),
         inputs=question.inputs if question.type in COMPUTED_TYPES else (),
         band_score=band_scorer(question) if question.type is QuestionType.RATE else None,
     )

@@ -14,11 +14,12 @@ confidence) and has no points for gates or consistency rules. Other hidden quest
 applicable questions count nowhere.
 
 A question whose ``show_when`` does not hold for the firm's profile does not exist for the
-firm: it is hidden (not denied), and so are its follow-ups. Unscored questions (text,
-number, ``unscored: true``) only make ``usable`` values. Rates and trends are computed
-from their number inputs (SPEC12 §3): denied when an input is denied, not counted when an
-input has no usable value (or the rule cannot divide), 0 points with a "not measured"
-finding when an input is not measured.
+firm: it is hidden (not denied), and so are its follow-ups. A question without an answer
+counts as answered "not applicable" when its ``na_default_when`` holds for the profile
+(``defaults.py``). Unscored questions (text, number, ``unscored: true``) only make
+``usable`` values. Rates and trends are computed from their number inputs (SPEC12 §3):
+denied when an input is denied, not counted when an input has no usable value (or the
+rule cannot divide), 0 points with a "not measured" finding when an input is not measured.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .defaults import apply_defaults
 from .definition import NOT_MEASURED, QuestionType
 from .inputs import NO_PROFILE, AnswerInput, Profile
 from .model import NEVER, DefinitionModel, QuestionModel
@@ -100,7 +102,9 @@ class Resolution:
 def resolve(
     model: DefinitionModel, answers: Mapping[str, AnswerInput], profile: Profile = NO_PROFILE
 ) -> Resolution:
-    """Return what the answers count as; answers to unknown questions are ignored."""
+    """Return what the answers count as; answers to unknown questions are ignored, and
+    the profile's preset "not applicable" answers are added (``apply_defaults``)."""
+    answers = apply_defaults(model, answers, profile)
     resolution = Resolution(tallies=[Tally() for _ in model.dimension_codes], profile=profile)
     for question in model.questions:
         if question.show_when and not shown_for(question, profile):

@@ -224,6 +224,25 @@ def text_of(english: str):
     return Text(**{"zh_hans": f"中文：{english}", "en": english})
 
 
+def test_it_loads_na_default_when_on_a_question_that_allows_na():
+    data = v2_data()
+    conditions = [{"profile": "industry", "in": [13, 17]}, {"profile": "size", "not_in": ["large"]}]
+    data["dimensions"][0]["questions"][1]["na_default_when"] = conditions
+    definition = parse_definition(data, SOURCE, frameworks=FRAMEWORKS)
+    assert definition.questions["STR-02"].na_default_when == (
+        Condition(profile=ProfileField.INDUSTRY, in_=(13, 17)),
+        Condition(profile=ProfileField.SIZE, not_in=("large",)),
+    )
+    assert definition.has_na_defaults
+    assert not parse_definition(v2_data(), SOURCE, frameworks=FRAMEWORKS).has_na_defaults
+
+
+def test_a_preset_alone_makes_a_definition_use_the_profile():
+    data = valid_data()
+    data["dimensions"][0]["questions"][1]["na_default_when"] = [{"profile": "industry", "in": [17]}]
+    assert parse_definition(data, SOURCE).uses_profile
+
+
 def test_it_keeps_v1_style_files_free_of_profile_and_ranking():
     definition = parse_definition(valid_data(), SOURCE)
     assert not definition.uses_profile and not definition.ranked_advice
@@ -367,6 +386,39 @@ BROKEN_V2 = [
         "unknown key",
     ),
     pytest.param(put(*NUMBER, "show_when", value=[]), "questions[0].show_when", "at least 1"),
+    pytest.param(
+        put(*LEVEL_Q, "na_default_when", value=[{"profile": "industry", "in": [17]}]),
+        "questions[0].na_default_when",
+        "allowed only on a question with allow_na: true",
+    ),
+    pytest.param(
+        put(*NUMBER, "na_default_when", value=[{"profile": "industry", "in": [17]}]),
+        "questions[0].na_default_when",
+        "allowed only on a question with allow_na: true",
+    ),
+    pytest.param(
+        put(*CHOICE_Q, "na_default_when", value=[{"question": "STR-01", "min": 1}]),
+        "questions[1].na_default_when[0]",
+        "only profile conditions",
+    ),
+    pytest.param(
+        put(*CHOICE_Q, "na_default_when", value=[{"profile": "industry", "in": [12]}]),
+        "questions[1].na_default_when[0].in[0]",
+        "division, 13 to 43",
+    ),
+    pytest.param(
+        put(*CHOICE_Q, "na_default_when", value=[]), "questions[1].na_default_when", "at least 1"
+    ),
+    pytest.param(
+        put(*CHOICE_Q, "na_default_when", value={"profile": "industry", "in": [17]}),
+        "questions[1].na_default_when",
+        "must be a list",
+    ),
+    pytest.param(
+        put(*RATE, "na_default_when", value=[{"profile": "industry", "in": [17]}]),
+        "questions[2].na_default_when",
+        "not allowed on a rate",
+    ),
     pytest.param(
         put(*REQUIRES, value=[{"any": [{"question": "STR-01", "min": 2}]}]),
         "levels[1].requires[0].any",
