@@ -1,5 +1,6 @@
 """Answer forms built from the questionnaire definition: question type → field builder."""
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,9 +150,11 @@ class AnswerForm(forms.Form):
         super().__init__(**kwargs)
         self.question = question
         self.answer = answer
-        self.fields["value"] = FIELD_BUILDERS[question.type](question)
-        self.fields["value"].label = _text(question.text)
-        self.order_fields(["value"])
+        value = FIELD_BUILDERS[question.type](question)
+        value.label = _text(question.text)
+        self.fields = {"value": value} | {
+            name: _copy_field(field) for name, field in _DECLARED.items()
+        }
         if question.allow_na:
             self.fields["na"] = forms.BooleanField(
                 label=_("Not applicable"),
@@ -207,6 +210,24 @@ class AnswerForm(forms.Form):
             remove_evidence=bool(data.get("remove_evidence")),
             seen_revision=data.get("rev"),
         )
+
+
+# A section page builds a form per question, and Form.__init__ deep-copies the declared
+# fields for each: _copy_field makes the same copies (each form its own field, widget,
+# widget attributes, messages and validators) without copy.deepcopy's generic machinery.
+_DECLARED = AnswerForm.base_fields
+AnswerForm.base_fields = {}
+
+
+def _copy_field(field: forms.Field) -> forms.Field:
+    """What Field.__deepcopy__ (and Widget.__deepcopy__) give, for fields without choices."""
+    copied = copy.copy(field)
+    widget = copy.copy(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    copied.widget = widget
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    return copied
 
 
 def initial_for(answer: Answer | None, *, defaulted: bool = False) -> dict[str, Any]:

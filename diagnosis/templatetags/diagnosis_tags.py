@@ -1,7 +1,7 @@
 from collections.abc import Container, Iterable
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,18 @@ def question_card(context: template.Context) -> SafeString:
         context["assessment"],
         writable=bool(context.get("writable")),
         oob=bool(context.get("oob")),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def question_cards(context: template.Context) -> SafeString:
+    """Every card of the page's `items`, as `{% for item in items %}{% question_card %}`
+    would give them, in one tag (a page shows up to a dozen)."""
+    assessment, writable = context["assessment"], bool(context.get("writable"))
+    return mark_safe(  # noqa: S308 - each card escapes what it inserts (forms/cards.py)
+        "".join(
+            question_card_html(item, assessment, writable=writable) for item in context["items"]
+        )
     )
 
 
