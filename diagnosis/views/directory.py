@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from diagnosis.exports import directory_csv, directory_xlsx
+from diagnosis.firmdata import District
 from diagnosis.forms.directory import (
     BulkConsultantForm,
     BulkProviderForm,
@@ -29,6 +30,7 @@ from diagnosis.permissions import (
     programme_scope_for,
     provider_table_scope_for,
     require_citywide,
+    require_districts_in_scope,
     require_provider_manager,
 )
 from diagnosis.queries.directory import (
@@ -54,6 +56,11 @@ PAGE_SIZE = 50
 def _filtered(
     request: AuthenticatedHttpRequest, scope: ProgrammeScope
 ) -> tuple[DirectoryFilterForm, DirectoryFilters | None]:
+    # Another district's firms are hidden (404), as on the coverage and results pages; a
+    # district that does not exist is bad input (400, from the form).
+    require_districts_in_scope(
+        scope, [d for d in request.GET.getlist("district") if d in District.values]
+    )
     form = DirectoryFilterForm(request.GET, districts=scope.districts)
     return form, form.filters() if form.is_valid() else None
 

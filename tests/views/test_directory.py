@@ -102,7 +102,14 @@ def test_it_shows_a_district_officer_only_their_districts(client, district_offic
     make_population_firm(district="jiading")
     client.force_login(district_officer)
     assert names(client.get(reverse("directory"))) == [mine.name]
-    assert client.get(reverse("directory"), {"district": "jiading"}).status_code == 400
+    # Another district is hidden (404), as on the coverage and results pages, also in the
+    # exports; a district that does not exist is bad input (400).
+    assert client.get(reverse("directory"), {"district": "jiading"}).status_code == 404
+    for file_format in ("csv", "xlsx"):
+        export = reverse("directory_export", args=[file_format])
+        assert client.get(export, {"district": ["minhang", "jiading"]}).status_code == 404
+    assert client.get(reverse("directory"), {"district": "paris"}).status_code == 400
+    assert client.get(reverse("directory"), {"district": "minhang"}).status_code == 200
 
 
 def test_it_links_a_firm_to_its_reports_history_and_assignment(
