@@ -343,7 +343,7 @@ MATRIX: dict[str, Row] = {
     "directory": Row(
         get=DISTRICTS_GET, query="?division=34&status=population&sort=-overall&page=2"
     ),
-    "directory_export": Row(get=DISTRICTS_GET, args=lambda world: ["xlsx"], query="?level=2"),
+    "directory_export": Row(get=DISTRICTS_GET, args=lambda world: ["xlsx"], query="?level=v1-2"),
     "directory_firm": Row(get=DISTRICT_A_GET, args=lambda world: [world.population_entry.pk]),
     "directory_firm_provider": Row(
         get=NOT_GET,

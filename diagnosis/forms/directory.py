@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnosis.firmdata import District, Industry, SizeClass
 from diagnosis.models import Provider, ProviderMembership, User
-from diagnosis.queries.directory import ALL_STAGES, DEFAULT_SORT, NONE, DirectoryFilters
+from diagnosis.queries.directory import (
+    ALL_STAGES,
+    DEFAULT_SORT,
+    NONE,
+    DirectoryFilters,
+    level_names,
+)
 from diagnosis.queries.population import PopulationFilters, PopulationStatus
 
 MAX_PAGE = 100_000
@@ -28,7 +34,12 @@ SORT_CHOICES = [
     ("-overall", _("Overall index (highest first)")),
     ("overall", _("Overall index (lowest first)")),
 ]
-LEVEL_CHOICES = [(level, str(level)) for level in range(0, 6)]
+
+
+def _version_level(value: str) -> tuple[int, int]:
+    """("v2-3") → (2, 3): a value the level field's choices accepted."""
+    version, number = value.removeprefix("v").split("-")
+    return int(version), int(number)
 
 
 class DistrictField(forms.MultipleChoiceField):
@@ -61,9 +72,8 @@ class DirectoryFilterForm(forms.Form):
         choices=[(ALL_STAGES, _("Whole population")), *PopulationStatus.choices],
         required=False,
     )
-    level = forms.TypedMultipleChoiceField(
-        label=_("Level"), choices=LEVEL_CHOICES, coerce=int, required=False
-    )
+    # "v2-3": level 3 of questionnaire version 2 (D3 集成互通), not v1's level 3 (集成级)
+    level = forms.MultipleChoiceField(label=_("Level"), required=False)
     flags = forms.MultipleChoiceField(
         label=_("Flags"), choices=FLAGS, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -87,6 +97,13 @@ class DirectoryFilterForm(forms.Form):
                 (str(pk), name)
                 for pk, name in Provider.objects.order_by("name").values_list("pk", "name")
             ),
+        ]
+        level = self.fields["level"]
+        assert isinstance(level, forms.MultipleChoiceField)
+        self.level_names = level_names()  # also names the rows' levels (one query)
+        level.choices = [
+            (f"v{version}-{number}", f"v{version} · {name}")
+            for (version, number), name in self.level_names.items()
         ]
         consultant = self.fields["consultant"]
         assert isinstance(consultant, forms.MultipleChoiceField)
@@ -116,7 +133,7 @@ class DirectoryFilterForm(forms.Form):
             without_provider=NONE in providers,
             consultants=tuple(int(pk) for pk in consultants if pk != NONE),
             without_consultant=NONE in consultants,
-            levels=tuple(data.get("level", ())),
+            levels=tuple(_version_level(value) for value in data.get("level", ())),
             sort=data.get("sort") or DEFAULT_SORT,
         )
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import get_language
 
 from diagnosis.models import (
     Assessment,
@@ -21,6 +22,7 @@ from diagnosis.models import (
     DimensionScore,
     Firm,
     PopulationFirm,
+    QuestionnaireVersion,
     ScoreResult,
 )
 from diagnosis.queries.population import (
@@ -59,7 +61,8 @@ class DirectoryFilters:
     without_provider: bool = False
     consultants: tuple[int, ...] = ()
     without_consultant: bool = False
-    levels: tuple[int, ...] = ()
+    # (questionnaire version, level number): a level means something else in each version
+    levels: tuple[tuple[int, int], ...] = ()
     sort: str = DEFAULT_SORT
 
 
@@ -102,8 +105,24 @@ def directory_queryset(
             chosen |= Q(firm__assignment__consultant__isnull=True)
         conditions &= chosen
     if filters.levels:
-        conditions &= Q(level__in=filters.levels)
+        chosen = Q()
+        for version, level in filters.levels:
+            chosen |= Q(level=level, firm__current__assessment__questionnaire__version=version)
+        conditions &= chosen
     return annotated.filter(conditions)
+
+
+def level_names() -> dict[tuple[int, int], str]:
+    """Each level of each published questionnaire version by (version, number), named in
+    the active language ("D3 集成互通" in v2, "集成级" in v1), newest version first. One
+    small query; the definitions are cached per process."""
+    language = get_language() or "zh-hans"
+    names = {}
+    published = QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
+    for version in published.defer("snapshot").order_by("-version", "code"):
+        for level in version.definition.levels:
+            names[version.version, level.number] = level.name.get(language)
+    return names
 
 
 def directory_ids(
@@ -114,24 +133,43 @@ def directory_ids(
     return directory_queryset(queryset, filters).order_by(*order).values_list("pk", flat=True)
 
 
-def directory_rows(ids: Sequence[int]) -> list[PopulationFirm]:
-    """The firms `ids` names, in that order, with every annotation and related row."""
+def directory_rows(
+    ids: Sequence[int], names: dict[tuple[int, int], str] | None = None
+) -> list[PopulationFirm]:
+    """The firms `ids` names, in that order, with every annotation and related row, and
+    `level_name`: the level as its questionnaire version names it (`names`, read with
+    `level_names()` when not given)."""
     rows = (
         directory_queryset(PopulationFirm.objects.filter(pk__in=list(ids)), DirectoryFilters())
+        .annotate(version=F("firm__current__assessment__questionnaire__version"))
         .select_related("firm__assignment__provider", "firm__assignment__consultant")
         .in_bulk()
     )
-    return [rows[pk] for pk in ids if pk in rows]
+    if names is None:
+        names = level_names() if rows else {}
+    ordered: list[PopulationFirm] = [rows[pk] for pk in ids if pk in rows]
+    for row in ordered:
+        level: int | None = getattr(row, "level", None)
+        version: int = getattr(row, "version", 0) or 0
+        row.level_name = (  # type: ignore[attr-defined]
+            None if level is None else names.get((version, level), str(level))
+        )
+    return ordered
 
 
 def directory_page(
-    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, number: int, size: int
+    queryset: QuerySet[PopulationFirm],
+    filters: DirectoryFilters,
+    number: int,
+    size: int,
+    names: dict[tuple[int, int], str] | None = None,
 ) -> DirectoryPage:
     """Page `number` (from 1) without counting the rows: one more id than fits says
     whether a next page exists. A page past the end is empty."""
     start = (number - 1) * size
     ids = list(directory_ids(queryset, filters)[start : start + size + 1])
-    return DirectoryPage(rows=directory_rows(ids[:size]), number=number, has_next=len(ids) > size)
+    rows = directory_rows(ids[:size], names)
+    return DirectoryPage(rows=rows, number=number, has_next=len(ids) > size)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,9 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {"form": form, **scope_context(scope), "statuses": PopulationStatus}
     if filters is None:
         return render(request, "diagnosis/directory/list.html", context, status=400)
-    context["page"] = directory_page(_scoped(scope), filters, form.page_number, PAGE_SIZE)
+    context["page"] = directory_page(
+        _scoped(scope), filters, form.page_number, PAGE_SIZE, form.level_names
+    )
     if scope.is_citywide:
         context["bulk_form"] = BulkProviderForm()
     return render(request, "diagnosis/directory/list.html", context)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from diagnosis.models import Assessment, Assignment, PopulationFirm, Provider
 from tests.directory_data import make_directory_firms
 from tests.factories import make_firm, make_population_firm
+from tests.versions_world import publish_v2
 
 PAGE_BUDGET = 14
 
@@ -38,8 +39,30 @@ def test_it_accepts_the_coverage_pages_query_string(client, administrator, quest
     assert {(r.district, r.industry, r.status) for r in rows} == {("minhang", 34, "submitted")}
     everyone = client.get(reverse("directory"), {"status": "population", "district": "闵行区"})
     assert {r.district for r in everyone.context["page"].rows} == {"minhang"}
-    level = client.get(reverse("directory"), {"level": "2"})
+    level = client.get(reverse("directory"), {"level": "v1-2"})
     assert {r.level for r in level.context["page"].rows} == {2}
+
+
+def test_it_filters_and_names_levels_by_questionnaire_version(client, administrator, questionnaire):
+    """Level 3 is 集成级 in v1 and D3 集成互通 in v2: the filter picks one of them and each
+    row names its level as its own version does."""
+    make_directory_firms(60, questionnaire=questionnaire)
+    v2 = publish_v2()
+    make_directory_firms(60, questionnaire=v2, start=1000)
+    client.force_login(administrator)
+    page = client.get(reverse("directory"), {"level": "v2-3"})
+    assert page.status_code == 200
+    rows = page.context["page"].rows
+    assert rows and {(r.version, r.level) for r in rows} == {(2, 3)}
+    assert {r.level_name for r in rows} == {"D3 集成互通"}
+    both = client.get(reverse("directory"), {"level": ["v1-3", "v2-3"]}).context["page"].rows
+    assert {r.version for r in both} == {1, 2} and {r.level for r in both} == {3}
+    assert {r.level_name for r in both if r.version == 1} == {"集成级"}
+    labels = dict(page.context["form"].fields["level"].choices)
+    assert labels["v2-3"] == "v2 · D3 集成互通" and labels["v1-3"] == "v1 · 集成级"
+    assert next(iter(labels)) == "v2-1"  # the newest version first
+    assert client.get(reverse("directory"), {"level": "3"}).status_code == 400
+    assert client.get(reverse("directory"), {"level": "v9-3"}).status_code == 400
 
 
 def test_it_filters_by_provider_consultant_and_flags(
