@@ -9,7 +9,7 @@ otherwise it is a *self-assessed level (indicative)* (自评参考等级). Revie
 from dataclasses import dataclass
 
 from diagnosis.models import Assessment
-from diagnosis.queries.assessments import assessment_state
+from diagnosis.queries.assessments import AssessmentState, assessment_state
 from diagnosis.queries.review import unresolved_warnings
 from diagnosis.scoring import ScoreCard, is_visible
 from diagnosis.scoring.definition import Definition
@@ -47,13 +47,15 @@ def unverified_gate_questions(assessment: Assessment, definition: Definition) ->
     return list(gate_gaps(assessment, definition).codes)
 
 
-def gate_gaps(assessment: Assessment, definition: Definition) -> GateGaps:
-    """What the gate-critical answers still lack for a verified level (one query; none
-    without gate-critical questions)."""
+def gate_gaps(
+    assessment: Assessment, definition: Definition, state: AssessmentState | None = None
+) -> GateGaps:
+    """What the gate-critical answers still lack for a verified level (one query, none
+    when the caller has the assessment's `state` or there is no gate-critical question)."""
     codes = gate_critical_questions(definition.levels)
     if not codes:
         return GateGaps()
-    state = assessment_state(assessment)
+    state = state or assessment_state(assessment)
     inputs = validated_inputs(state)
     asked_codes: dict[str, None] = {}
     for code in codes:

@@ -313,11 +313,11 @@ def section_changes(request: AuthenticatedHttpRequest, pk: int, code: str) -> Ht
     dimension = _dimension_or_404(state.definition, code)
     since = _parse_since(request.GET.get("since", ""))
     choice = role_choice(state.definition, requested_role(request))
+    shows = None if choice.role is None else choice.shows
     changed = [
         item
-        for item in section_items(state, dimension)
-        if choice.shows(item.spec)
-        and item.answer is not None
+        for item in section_items(state, dimension, shows=shows)
+        if item.answer is not None
         and item.answer.answered_at > since
         and item.answer.answered_by_id != request.user.pk
     ]

@@ -38,7 +38,6 @@ from diagnosis.queries.review import (
     review_rows,
     review_summary,
     unconfirmed_answers,
-    unresolved_warnings,
 )
 from diagnosis.reports.verification import gate_gaps
 from diagnosis.scoring.definition import DimensionSpec
@@ -331,16 +330,15 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("review", pk)
     decision = form.cleaned_data
     if decision["decision"] == "sign_off" and not decision["confirmed"]:
-        context = _context(assessment, assessment_state(assessment))
-        unresolved = unresolved_warnings(assessment, context["summary"].validated_card)
+        state = assessment_state(assessment)
+        context = _context(assessment, state)
+        items = must_resolve_items(assessment, context["summary"].validated_card, state.definition)
+        unresolved = [item.warning.code for item in items if not item.resolved]
         if unresolved:  # the service refuses too; no confirmation to ask for meanwhile
-            codes = [warning.code for warning in unresolved]
-            messages.error(request, review_services.sign_off_refusal(codes))
+            messages.error(request, review_services.sign_off_refusal(unresolved))
             return redirect(reverse("review", args=[pk]) + "#must-resolve")
-        definition = context["state"].definition
-        items = must_resolve_items(assessment, context["summary"].validated_card, definition)
         context["resolved"] = [item.warning.code for item in items if item.resolved]
-        context["gate_gaps"] = gate_gaps(assessment, definition)
+        context["gate_gaps"] = gate_gaps(assessment, state.definition, state)
         context["contact"] = review_contact(assessment.firm_id)
         return render(request, "diagnosis/review/confirm_sign_off.html", context)
     try:
