@@ -7,6 +7,7 @@ reports every ``covers``, ``scenario`` and ``cmmm`` code it does not list. Pure 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from diagnosis.definitions.errors import DefinitionError, Problems
@@ -70,7 +71,19 @@ def frameworks_beside(path: Path) -> Frameworks | None:
     Raises DefinitionError (naming frameworks.yaml) when it exists but is invalid.
     """
     candidate = path.parent / FRAMEWORKS_FILE
-    return load_frameworks(candidate) if candidate.is_file() else None
+    if not candidate.is_file():
+        return None
+    stat = candidate.stat()
+    return _frameworks_read(candidate, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _frameworks_read(path: Path, mtime_ns: int, size: int) -> Frameworks:
+    """load_frameworks, once per version of the file: every questionnaire stored (each `make
+    db`, each test that stores one) checks its covers codes against it, and reading it cost
+    about as much as validating the questionnaire. A changed file has a new mtime or size and
+    is read again; an invalid one raises every time (exceptions are not cached)."""
+    return load_frameworks(path)
 
 
 def load_frameworks(path: Path) -> Frameworks:

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import yaml
 
-from diagnosis.definitions.frameworks import load_frameworks
+from diagnosis.definitions.frameworks import frameworks_beside, load_frameworks
 from diagnosis.definitions.loader import (
     UNCHECKED,
     DefinitionError,
@@ -517,6 +517,29 @@ def test_it_reads_the_frameworks_file_beside_the_definition(tmp_path: Path):
         load_definition(definition_file)
     (tmp_path / "frameworks.yaml").write_bytes(FRAMEWORKS_PATH.read_bytes())
     assert load_definition(definition_file).questions["STR-01"].cmmm == ("CMMM-PROD",)
+
+
+def test_it_reads_a_changed_frameworks_file_again_and_refuses_a_broken_one_every_time(
+    tmp_path: Path,
+):
+    definition_file = tmp_path / "pilot-v1.yaml"
+    frameworks_file = tmp_path / "frameworks.yaml"
+    frameworks_file.write_bytes(FRAMEWORKS_PATH.read_bytes())
+    first = frameworks_beside(definition_file)
+    assert first is not None and first.knows("cmmm", "CMMM-PROD")
+    assert frameworks_beside(definition_file) is first  # read once while unchanged
+    frameworks_file.write_text(
+        "frameworks: [{code: cmmm, name: {zh-hans: 甲, en: A}, "
+        "items: [{code: CMMM-NEW, name: {zh-hans: 乙, en: B}}]}]",
+        encoding="utf-8",
+    )
+    changed = frameworks_beside(definition_file)
+    assert changed is not None and changed.knows("cmmm", "CMMM-NEW")
+    assert not changed.knows("cmmm", "CMMM-PROD")
+    frameworks_file.write_text("frameworks: [{code: iso}]", encoding="utf-8")
+    for _attempt in range(2):
+        with pytest.raises(DefinitionError, match="frameworks.yaml"):
+            frameworks_beside(definition_file)
 
 
 @pytest.mark.parametrize(
