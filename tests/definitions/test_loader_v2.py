@@ -538,7 +538,7 @@ def test_it_reads_a_changed_frameworks_file_again_and_refuses_a_broken_one_every
     assert not changed.knows("cmmm", "CMMM-PROD")
     frameworks_file.write_text("frameworks: [{code: iso}]", encoding="utf-8")
     for _attempt in range(2):
-        with pytest.raises(DefinitionError, match="frameworks.yaml"):
+        with pytest.raises(DefinitionError, match=r"frameworks\.yaml"):
             frameworks_beside(definition_file)
 
 
