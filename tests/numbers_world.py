@@ -2,7 +2,10 @@
 consistency rule (tests/definitions/fixtures/numbers-v1.yaml), for the tests of number
 answers and of sign-off; independent of the bundled questionnaire files."""
 
+import copy
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from diagnosis.definitions.loader import read_definition_data
 from diagnosis.models import Assessment, Firm, QuestionnaireVersion, User
@@ -12,9 +15,14 @@ from diagnosis.services.questionnaires import questionnaire_store
 NUMBERS_FILE = Path(__file__).parent / "definitions" / "fixtures" / "numbers-v1.yaml"
 
 
+@cache
+def _numbers_data() -> dict[str, Any]:
+    return read_definition_data(NUMBERS_FILE)
+
+
 def numbers_questionnaire() -> QuestionnaireVersion:
     """The numbers questionnaire, stored and published (the current one)."""
-    data = read_definition_data(NUMBERS_FILE)
+    data = copy.deepcopy(_numbers_data())  # read once per test process
     return questionnaire_store(data=data, source=NUMBERS_FILE.name, publish=True).version
 
 

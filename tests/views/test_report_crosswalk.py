@@ -2,7 +2,6 @@
 languages, only for a questionnaire that carries the mappings, at no extra query."""
 
 import io
-from pathlib import Path
 
 import pypdf
 import pytest
@@ -10,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diagnosis.definitions.loader import BUNDLED_DIR, read_definition_data
+from diagnosis.definitions.loader import BUNDLED_DIR
 from diagnosis.models import Assessment, ScoreResult
 from diagnosis.queries.assessments import assessment_state
 from diagnosis.scoring.definition import QuestionSpec, QuestionType
@@ -22,9 +21,9 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
-from diagnosis.services.questionnaires import questionnaire_store
 from diagnosis.services.scoring import result_rescore
 from tests.report_pdfs import download_pdf
+from tests.versions_world import publish_v2
 
 V2_FILE = BUNDLED_DIR / "smart-manufacturing-v2.yaml"
 
@@ -49,8 +48,7 @@ def raw_value(question: QuestionSpec, level: int) -> object:
 def v2_submitted(firm, user, level: int = 4) -> Assessment:
     """An assessment of firm on the shipped v2 questionnaire, every question it is asked
     answered (level questions at ``level``), every target set, submitted."""
-    data = read_definition_data(V2_FILE)
-    questionnaire_store(data=data, source=Path(V2_FILE).name, publish=True)
+    publish_v2()
     assessment = assessment_start(firm=firm, user=user)
     definition = assessment.questionnaire.definition
     for _round in range(5):  # follow-ups appear once their triggers are answered
