@@ -21,6 +21,8 @@ one nightly.
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
@@ -310,12 +312,29 @@ def benchmark_refresh_task() -> int:
     return outcome.cells
 
 
+_HELD: ContextVar[bool] = ContextVar("benchmark_refreshes_held", default=False)
+
+
+@contextmanager
+def benchmark_refreshes_held() -> Iterator[None]:
+    """Inside, sign-offs queue no refresh: for bulk work that refreshes once itself at the
+    end (the demo seed signs off dozens of assessments, and on the immediate backend each
+    would have run a whole refresh)."""
+    token = _HELD.set(True)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
 def benchmark_refresh_after_commit() -> None:
     """Queue a refresh once the current transaction (a sign-off) commits, debounced: none if
     one is queued and not started yet (it will see this sign-off); otherwise no sooner than
     BENCHMARK_REFRESH_DEBOUNCE_SECONDS after the last one started, where the backend can
-    defer tasks (django-tasks-db can; the immediate backend runs it at once)."""
-    transaction.on_commit(_queue_refresh)
+    defer tasks (django-tasks-db can; the immediate backend runs it at once). None at all
+    inside benchmark_refreshes_held()."""
+    if not _HELD.get():
+        transaction.on_commit(_queue_refresh)
 
 
 def _queue_refresh() -> None:

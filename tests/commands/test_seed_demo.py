@@ -3,7 +3,7 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
-from diagnosis.models import Assessment, Firm, PopulationFirm, User
+from diagnosis.models import Assessment, BenchmarkCell, Firm, PopulationFirm, User
 from diagnosis.queries.population import population_with_status, status_counts
 from diagnosis.services.assessments import assessment_start
 from tests.versions_world import publish_v2
@@ -48,3 +48,18 @@ def test_it_keeps_the_demo_history_on_v1_and_lets_demo_firms_start_on_v2(
     following = assessment_start(firm=demo_firm, user=respondent)
     assert following.questionnaire == v2
     assert following.previous == history
+
+
+def test_it_refreshes_the_figures_once_and_prints_the_logins_last(
+    questionnaire, settings, tmp_path, caplog, django_capture_on_commit_callbacks
+):
+    """Each seeded sign-off would queue a refresh, and on the immediate backend of `make run`
+    each ran at once: some 40 refreshes whose log lines buried the logins."""
+    settings.MEDIA_ROOT = tmp_path
+    out = StringIO()
+    with caplog.at_level("INFO"), django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=out)
+    refreshes = [r.getMessage() for r in caplog.records if "refreshed" in r.getMessage()]
+    assert len(refreshes) == 2, refreshes  # the result figures and the peer benchmarks
+    assert BenchmarkCell.objects.exists()
+    assert out.getvalue().rstrip().splitlines()[-1].startswith("Open http://127.0.0.1:8000/")

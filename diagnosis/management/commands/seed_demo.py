@@ -30,6 +30,7 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
+from diagnosis.services.benchmarks import benchmark_refreshes_held, refresh_benchmarks
 from diagnosis.services.questionnaires import current_questionnaire
 from diagnosis.services.result_figures import refresh_result_figures
 
@@ -59,8 +60,18 @@ class Command(BaseCommand):
 
     # Outermost, so that notifications queued on commit are switched off too.
     @override_settings(SEND_NOTIFICATIONS=False)
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # One refresh of the figures and benchmarks once everything is stored, not one per
+        # seeded sign-off; then the logins, so they are the last thing `make run` prints
+        # before the server starts.
+        with benchmark_refreshes_held():
+            self._seed()
+        refresh_result_figures()  # the results page shows the seeded city at once
+        refresh_benchmarks()
+        self._print_logins()
+
+    @transaction.atomic
+    def _seed(self) -> None:
         users = {email: self._user(email, name) for email, name, _role in DEMO_USERS}
         firm, _ = Firm.objects.get_or_create(
             credit_code=DEMO_FIRM_CODE,
@@ -104,8 +115,6 @@ class Command(BaseCommand):
                 consultant=users["consultant@demo.example"],
                 questionnaire=history_questionnaire(),
             )
-        refresh_result_figures()  # the results page shows the seeded city at once
-        self._print_logins()
 
     def _history(self, firm: Firm, users: dict[str, User]) -> None:
         """A signed-off assessment of the demo firm a year ago (so a new one shows progress)
