@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 
 from diagnosis.firmdata import District, SizeClass
 from diagnosis.models import PopulationFirm, ScoreResult
-from diagnosis.queries.directory import (
-    DirectoryFilters,
-    ExportRow,
-    dimension_columns,
-    export_rows,
-    format_date,
-)
+from diagnosis.queries.directory import DirectoryFilters, ExportRow, export_rows, format_date
 from diagnosis.queries.population import PopulationStatus
+from diagnosis.queries.results import comparison_columns
+from diagnosis.reports.results import dimension_name
 from diagnosis.reports.spreadsheet import csv_lines, safe_cell
 
 
@@ -34,8 +30,11 @@ def _labels() -> dict[str, dict[Any, str]]:
 
 
 def header(language: str) -> tuple[list[str], list[str]]:
-    """The column titles (in the active language) and the dimension codes, in order."""
-    dimensions = dimension_columns()
+    """The column titles (in the active language) and the dimensions' comparison keys, in
+    order: one column pair per key, so v1's SEC (key SEC) and v2's SEC (key SEC-2, another
+    meaning) are two, v1's titled as v1's, as on the results page; a dimension both
+    versions share (STR) is one."""
+    dimensions = comparison_columns()
     titles = [
         _("Credit code"),
         _("Firm"),
@@ -54,13 +53,13 @@ def header(language: str) -> tuple[list[str], list[str]]:
         _("Level"),
     ]
     for dimension in dimensions:
-        name = dimension.name_en if language == "en" else dimension.name_zh_hans
+        name = dimension_name(dimension, language)
         titles.append(_("%(dimension)s (self-assessed)") % {"dimension": name})
         titles.append(_("%(dimension)s (validated)") % {"dimension": name})
     return titles, [dimension.code for dimension in dimensions]
 
 
-def _values(row: ExportRow, codes: list[str], labels: dict[str, dict[Any, str]]) -> list[Any]:
+def _values(row: ExportRow, keys: list[str], labels: dict[str, dict[Any, str]]) -> list[Any]:
     firm = row.values
     overall = firm["overall"]
     values: list[Any] = [
@@ -83,9 +82,9 @@ def _values(row: ExportRow, codes: list[str], labels: dict[str, dict[Any, str]])
         firm["level"],
     ]
     scores = row.scores
-    for code in codes:
+    for key in keys:
         for kind in (ScoreResult.Kind.SELF, ScoreResult.Kind.VALIDATED):
-            score = scores.get((code, kind))
+            score = scores.get((key, kind))
             values.append(round(score, 1) if score is not None else None)
     return values
 
@@ -94,11 +93,11 @@ def directory_table(
     queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, language: str
 ) -> Iterator[list[Any]]:
     """The header row, then one row per selected firm, lazily."""
-    titles, codes = header(language)
+    titles, keys = header(language)
     yield titles
     labels = _labels()
     for row in export_rows(queryset, filters):
-        yield _values(row, codes, labels)
+        yield _values(row, keys, labels)
 
 
 def directory_csv(

@@ -174,22 +174,12 @@ def directory_page(
 
 @dataclass(frozen=True)
 class DimensionColumn:
-    code: str  # for the results page's columns by comparison key (results.py), the key
+    code: str  # the comparison key (queries/results.py `comparison_columns`)
     name_zh_hans: str
     name_en: str
-    # The results page: the version of a key that only an older version has (its name can
-    # be a newer dimension's, e.g. v1's GRN beside v2's), None for the newest.
+    # The results page and the exports: the version of a key that only an older version has
+    # (its name can be a newer dimension's, e.g. v1's GRN beside v2's), None for the newest.
     older_version: int | None = None
-
-
-def dimension_columns() -> list[DimensionColumn]:
-    """Every dimension code of every questionnaire version, once, in questionnaire order."""
-    seen: dict[str, DimensionColumn] = {}
-    for code, zh, en in Dimension.objects.order_by(
-        "questionnaire__code", "-questionnaire__version", "position"
-    ).values_list("code", "name_zh_hans", "name_en"):
-        seen.setdefault(code, DimensionColumn(code, zh, en))
-    return list(seen.values())
 
 
 # The columns export_rows reads for each firm with plain joins; the latest assessment and
@@ -214,7 +204,8 @@ class ExportRow:
     # EXPORT_FIELDS, then status, started_at, latest_submitted_at, latest_validated_at,
     # overall and level, as directory_queryset annotates them.
     values: dict[str, Any]
-    # (dimension code, kind) → score
+    # (comparison key, kind) → score: a dimension whose meaning changed (v2's SEC, key
+    # SEC-2) is not v1's SEC (key SEC), as on the results page (FORMAT.md `compares_as`)
     scores: dict[tuple[str, str], float | None]
 
 
@@ -248,12 +239,12 @@ def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
             result_of[result_id] = (assessment_id, kind)
         # By result id, so that PostgreSQL reads the (result, dimension) index rather than
         # joining the whole table of dimension scores once per chunk.
-        codes = dict(Dimension.objects.values_list("pk", "code"))
+        keys = dict(Dimension.objects.values_list("pk", "compares_as"))
         for result_id, dimension_id, score in DimensionScore.objects.filter(
             result_id__in=list(result_of)
         ).values_list("result_id", "dimension_id", "score"):
             assessment_id, kind = result_of[result_id]
-            scores.setdefault(assessment_id, {})[(codes[dimension_id], kind)] = score
+            scores.setdefault(assessment_id, {})[(keys[dimension_id], kind)] = score
     for pk in part:
         if (row := rows.get(pk)) is None:
             continue

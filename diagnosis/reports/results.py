@@ -15,10 +15,11 @@ from diagnosis.reports.charts import Label, QuartileSeries, Series, bar_svg, qua
 BREAKDOWN_CHOICES = {"district": District, "division": Industry, "size": SizeClass}
 
 
-def dimension_name(column: DimensionColumn) -> str:
-    """The name in the reader's language; a dimension only an older questionnaire version
-    has (or had with another meaning) says which version."""
-    name = column.name_en if (get_language() or "").startswith("en") else column.name_zh_hans
+def dimension_name(column: DimensionColumn, language: str | None = None) -> str:
+    """The name in the reader's language (`language`, else the active one); a dimension only
+    an older questionnaire version has (or had with another meaning) says which version."""
+    language = language or get_language() or ""
+    name = column.name_en if language.startswith("en") else column.name_zh_hans
     if column.older_version is None:
         return name
     return _("%(name)s (questionnaire version %(version)s)") % {

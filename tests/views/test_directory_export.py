@@ -10,9 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from diagnosis.models import DimensionScore, PopulationFirm, ScoreResult
-from diagnosis.queries.directory import dimension_columns
+from diagnosis.queries.results import comparison_columns
 from tests.directory_data import make_directory_firms
 from tests.factories import make_population_firm
+from tests.versions_world import publish_v2
 
 OVERALL = 13  # the overall index's column, then the level; the dimensions from 15 on
 DIMENSIONS = 15
@@ -21,6 +22,15 @@ DIMENSIONS = 15
 @pytest.fixture
 def firms(questionnaire):
     make_directory_firms(40, questionnaire=questionnaire)
+
+
+@pytest.fixture
+def both_versions(questionnaire):
+    """40 firms on v1, then v2 published and 40 more firms on it."""
+    make_directory_firms(40, questionnaire=questionnaire)
+    v2 = publish_v2()
+    make_directory_firms(40, questionnaire=v2, start=1000)
+    return questionnaire, v2
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -48,7 +58,7 @@ def test_it_exports_the_current_filter_as_csv(client, administrator, firms):
     assert codes == set(
         PopulationFirm.objects.filter(district="minhang").values_list("credit_code", flat=True)
     )
-    assert len(header) == 15 + 2 * len(dimension_columns())  # self and validated each
+    assert len(header) == DIMENSIONS + 2 * len(comparison_columns())  # self and validated each
 
 
 def test_it_writes_every_dimension_score_and_the_overall_index(client, administrator, firms):
@@ -59,10 +69,10 @@ def test_it_writes_every_dimension_score_and_the_overall_index(client, administr
     header, row = csv_rows(response)
     assert float(row[OVERALL]) == round(result.overall, 1)
     assert row[OVERALL + 1] == str(result.level)
-    codes = [column.code for column in dimension_columns()]
+    keys = [column.code for column in comparison_columns()]
     self_result = ScoreResult.objects.get(assessment=result.assessment, kind="self")
     for score in DimensionScore.objects.filter(result=result).select_related("dimension"):
-        column = DIMENSIONS + 2 * codes.index(score.dimension.code)
+        column = DIMENSIONS + 2 * keys.index(score.dimension.compares_as)
         assert score.dimension.name_zh_hans in header[column + 1]
         assert score.score is not None
         assert float(row[column + 1]) == round(score.score, 1)
@@ -109,3 +119,50 @@ def test_it_exports_only_an_officers_districts(client, district_officer, firms):
     client.force_login(district_officer)
     rows = csv_rows(client.get(reverse("directory_export", args=["csv"])))[1:]
     assert rows and {row[2] for row in rows} == {"闵行区"}
+
+
+def expected_scores(credit_code: str) -> dict[tuple[str, str], float]:
+    """The firm's dimension scores by (comparison key, kind), rounded (make_directory_firms
+    gives a firm one assessment at most)."""
+    entry = PopulationFirm.objects.get(credit_code=credit_code)
+    scores = DimensionScore.objects.filter(
+        result__assessment__firm_id=entry.firm_id, score__isnull=False
+    ).values_list("dimension__compares_as", "result__kind", "score")
+    return {(key, kind): round(score, 1) for key, kind, score in scores}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_it_keys_dimension_columns_by_comparison_key(
+    client, administrator, both_versions, file_format
+):
+    """v2's SEC, GRN and OUT mean something else than v1's (`compares_as` SEC-2, GRN-2,
+    OUT-2): each version's has its own columns, v1's titled as v1's; a dimension both
+    versions share (STR) is one column pair, whichever version the firm answered."""
+    client.force_login(administrator)
+    response = client.get(reverse("directory_export", args=[file_format]))
+    rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
+    header, body = rows[0], rows[1:]
+    keys = [column.code for column in comparison_columns()]
+    assert len(header) == DIMENSIONS + 2 * len(keys)
+    assert {"SEC", "SEC-2", "GRN", "GRN-2", "OUT", "OUT-2"} <= set(keys)
+    assert len(keys) == len(set(keys)) and keys.count("STR") == 1
+    sec_v1, sec_v2 = DIMENSIONS + 2 * keys.index("SEC"), DIMENSIONS + 2 * keys.index("SEC-2")
+    assert header[sec_v1] == "网络安全与安全生产（问卷第 1 版）（自评）"
+    assert header[sec_v1 + 1] == "网络安全与安全生产（问卷第 1 版）（核定）"
+    assert header[sec_v2] == "网络与数据安全（自评）"
+    strategy = DIMENSIONS + 2 * keys.index("STR")
+    assert header[strategy] == "战略与组织（自评）"
+    on = {1: 0, 2: 0}  # firms with scores, by version
+    for row in body:
+        expected = expected_scores(row[0])
+        cells = {
+            (key, kind): same(row[DIMENSIONS + 2 * i + offset])
+            for i, key in enumerate(keys)
+            for offset, kind in enumerate(["self", "validated"])
+        }
+        assert {cell: value for cell, value in cells.items() if value is not None} == expected
+        if expected:
+            on[2 if ("SEC-2", "self") in expected else 1] += 1
+            assert ("STR", "self") in expected  # both versions' STR in the one column
+            assert (("SEC", "self") in expected) != (("SEC-2", "self") in expected)
+    assert on[1] > 5 and on[2] > 5
