@@ -1,7 +1,9 @@
-"""The firm directory as CSV (streamed) and XLSX (openpyxl's write-only mode): one row per
-firm of the current filter, with status, dates, provider, consultant, overall index, level
-and every dimension score, self-assessed and validated. Cells a spreadsheet would run as a
-formula are neutralised (reports/spreadsheet.py)."""
+"""The firm directory as CSV (streamed) and XLSX (XlsxWriter's constant-memory mode): one
+row per firm of the current filter, with status, dates, provider, consultant, overall
+index, level (its number, its name as the firm's questionnaire version names it, and that
+version: level 3 is 集成级 in v1, D3 集成互通 in v2) and every dimension score,
+self-assessed and validated, a column pair per comparison key (v1's SEC and v2's are two).
+Cells a spreadsheet would run as a formula are neutralised (reports/spreadsheet.py)."""
 
 import tempfile
 from collections.abc import Iterator
@@ -51,6 +53,8 @@ def header(language: str) -> tuple[list[str], list[str]]:
         _("Consultant"),
         _("Overall index"),
         _("Level"),
+        _("Level name"),
+        _("Questionnaire version"),
     ]
     for dimension in dimensions:
         name = dimension_name(dimension, language)
@@ -80,6 +84,8 @@ def _values(row: ExportRow, keys: list[str], labels: dict[str, dict[Any, str]]) 
         or "",
         round(overall, 1) if overall is not None else None,
         firm["level"],
+        firm["level_name"],
+        firm["version"],
     ]
     scores = row.scores
     for key in keys:
@@ -96,7 +102,7 @@ def directory_table(
     titles, keys = header(language)
     yield titles
     labels = _labels()
-    for row in export_rows(queryset, filters):
+    for row in export_rows(queryset, filters, language=language):
         yield _values(row, keys, labels)
 
 

@@ -125,6 +125,27 @@ def level_names() -> dict[tuple[int, int], str]:
     return names
 
 
+@dataclass(frozen=True)
+class VersionLevels:
+    version: int
+    names: dict[int, str]  # level number → its name in the version
+
+
+def questionnaire_levels(language: str | None = None) -> dict[int, VersionLevels]:
+    """Every questionnaire version firms can have answered (published or retired, not a
+    draft) by id: its version number and its levels' names in `language` (else the active
+    one). One small query; the definitions are cached per process."""
+    language = language or get_language() or "zh-hans"
+    versions = QuestionnaireVersion.objects.exclude(status=QuestionnaireVersion.Status.DRAFT)
+    return {
+        version.pk: VersionLevels(
+            version.version,
+            {level.number: level.name.get(language) for level in version.definition.levels},
+        )
+        for version in versions.defer("snapshot")
+    }
+
+
 def directory_ids(
     queryset: QuerySet[PopulationFirm], filters: DirectoryFilters
 ) -> QuerySet[PopulationFirm, int]:
@@ -202,7 +223,9 @@ EXPORT_FIELDS = (
 @dataclass
 class ExportRow:
     # EXPORT_FIELDS, then status, started_at, latest_submitted_at, latest_validated_at,
-    # overall and level, as directory_queryset annotates them.
+    # overall and level, as directory_queryset annotates them, and `version` (of the latest
+    # assessment's questionnaire) and `level_name` (the level as that version names it: v1's
+    # 3 is 集成级, v2's 3 is D3 集成互通).
     values: dict[str, Any]
     # (comparison key, kind) → score: a dimension whose meaning changed (v2's SEC, key
     # SEC-2) is not v1's SEC (key SEC), as on the results page (FORMAT.md `compares_as`)
@@ -215,13 +238,21 @@ def _latest_assessments(firm_ids: list[int]) -> dict[int, dict[str, Any]]:
     for values in (
         Assessment.objects.filter(firm_id__in=firm_ids)
         .order_by("firm_id", "created_at", "pk")
-        .values("firm_id", "pk", "status", "created_at", "submitted_at", "validated_at")
+        .values(
+            "firm_id",
+            "pk",
+            "questionnaire_id",
+            "status",
+            "created_at",
+            "submitted_at",
+            "validated_at",
+        )
     ):
         latest[values["firm_id"]] = dict(values)  # the last one of each firm wins
     return latest
 
 
-def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
+def _export_chunk(part: list[int], levels: dict[int, VersionLevels]) -> Iterator[ExportRow]:
     rows = {
         values[0]: dict(zip(EXPORT_FIELDS, values[1:], strict=True))
         for values in PopulationFirm.objects.filter(pk__in=part).values_list("pk", *EXPORT_FIELDS)
@@ -259,6 +290,7 @@ def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
         result = results.get((latest_id or 0, ScoreResult.Kind.VALIDATED)) or results.get(
             (latest_id or 0, ScoreResult.Kind.SELF)
         )
+        version = levels.get(assessment["questionnaire_id"]) if assessment else None
         row.update(
             status=status,
             started_at=assessment["created_at"] if assessment else None,
@@ -266,19 +298,27 @@ def _export_chunk(part: list[int]) -> Iterator[ExportRow]:
             latest_validated_at=assessment["validated_at"] if assessment else None,
             overall=result[0] if result else None,
             level=result[1] if result else None,
+            version=version.version if version else None,
+            level_name=version.names.get(result[1]) if version and result else None,
         )
         yield ExportRow(values=row, scores=scores.get(latest_id, {}) if latest_id else {})
 
 
 def export_rows(
-    queryset: QuerySet[PopulationFirm], filters: DirectoryFilters, chunk: int = 2000
+    queryset: QuerySet[PopulationFirm],
+    filters: DirectoryFilters,
+    chunk: int = 2000,
+    language: str | None = None,
 ) -> Iterator[ExportRow]:
-    """Every selected firm in order with its latest assessment's dates, status, scores and
-    dimension scores (self and validated), read `chunk` firms at a time (four plain
-    statements each): memory stays flat however many firms there are."""
+    """Every selected firm in order with its latest assessment's questionnaire version,
+    dates, status, scores, level (named in `language` as that version names it) and
+    dimension scores (self and validated), read `chunk` firms at a time (five plain
+    statements each, after the ids and the versions' levels): memory stays flat however
+    many firms there are."""
     ids = list(directory_ids(queryset, filters))
+    levels = questionnaire_levels(language) if ids else {}
     for start in range(0, len(ids), chunk):
-        yield from _export_chunk(ids[start : start + chunk])
+        yield from _export_chunk(ids[start : start + chunk], levels)
 
 
 def firm_assessments(firm: Firm) -> list[Assessment]:

@@ -15,8 +15,9 @@ from tests.directory_data import make_directory_firms
 from tests.factories import make_population_firm
 from tests.versions_world import publish_v2
 
-OVERALL = 13  # the overall index's column, then the level; the dimensions from 15 on
-DIMENSIONS = 15
+OVERALL = 13  # the overall index's column, then the level, its name and the version
+LEVEL, LEVEL_NAME, VERSION = 14, 15, 16
+DIMENSIONS = 17  # the dimensions from here on, self-assessed and validated
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_it_writes_every_dimension_score_and_the_overall_index(client, administr
     response = client.get(reverse("directory_export", args=["csv"]), {"q": entry.credit_code})
     header, row = csv_rows(response)
     assert float(row[OVERALL]) == round(result.overall, 1)
-    assert row[OVERALL + 1] == str(result.level)
+    assert row[LEVEL] == str(result.level)
     keys = [column.code for column in comparison_columns()]
     self_result = ScoreResult.objects.get(assessment=result.assessment, kind="self")
     for score in DimensionScore.objects.filter(result=result).select_related("dimension"):
@@ -166,3 +167,47 @@ def test_it_keys_dimension_columns_by_comparison_key(
             assert ("STR", "self") in expected  # both versions' STR in the one column
             assert (("SEC", "self") in expected) != (("SEC-2", "self") in expected)
     assert on[1] > 5 and on[2] > 5
+
+
+LEVEL_HEADERS = {
+    "zh-hans": ["等级", "等级名称", "问卷版本"],
+    "en": ["Level", "Level name", "Questionnaire version"],
+}
+
+
+@pytest.mark.parametrize(("file_format", "language"), [("csv", "zh-hans"), ("xlsx", "en")])
+def test_it_names_each_level_as_the_firms_questionnaire_version_does(
+    client, administrator, both_versions, file_format, language
+):
+    """Level 3 is 集成级 in v1 and D3 集成互通 in v2: each row has the number, the name its
+    questionnaire version gives it (in the export's language) and that version."""
+    client.force_login(administrator)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("directory_export", args=[file_format]))
+    rows = csv_rows(response) if file_format == "csv" else xlsx_rows(response)
+    header, body = rows[0], rows[1:]
+    assert header[LEVEL : VERSION + 1] == LEVEL_HEADERS[language]
+    names = {
+        version.version: {
+            level.number: level.name.get(language) for level in version.definition.levels
+        }
+        for version in both_versions
+    }
+    seen = set()
+    for row in body:
+        entry = PopulationFirm.objects.get(credit_code=row[0])
+        result = (
+            ScoreResult.objects.filter(assessment__firm_id=entry.firm_id)
+            .select_related("assessment__questionnaire")
+            .order_by("-kind")  # validated before self
+            .first()
+        )
+        if result is None:
+            assert same(row[LEVEL]) is None and same(row[LEVEL_NAME]) is None
+            continue
+        version = result.assessment.questionnaire.version
+        assert same(row[LEVEL]) == result.level and same(row[VERSION]) == version
+        assert same(row[LEVEL_NAME]) == names[version].get(result.level)
+        seen.add((version, result.level, same(row[LEVEL_NAME])))
+    three = {"zh-hans": ("集成级", "D3 集成互通"), "en": ("Integrated", "D3 Integrated")}[language]
+    assert (1, 3, three[0]) in seen and (2, 3, three[1]) in seen
