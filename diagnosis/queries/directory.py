@@ -4,8 +4,9 @@ assessment, provider, consultant and scores; filters, sorting and count-free pag
 A page is two statements whatever the number of firms: the first selects the page's ids
 (filters and order only, LIMIT/OFFSET, no COUNT), the second reads those rows with every
 annotation. Status, dates and scores come from FirmCurrent (diagnosis.current) by a join.
-Exports read the same rows in chunks of ids, plus the dimension scores of each chunk in one
-more statement.
+Exports read the same rows in chunks of ids, four plain statements a chunk (the firms, their
+assessments, results and dimension scores), after three for the whole export (the ids, the
+dimensions' comparison keys, the questionnaire versions' level names).
 """
 
 from collections.abc import Iterator, Sequence
@@ -252,7 +253,11 @@ def _latest_assessments(firm_ids: list[int]) -> dict[int, dict[str, Any]]:
     return latest
 
 
-def _export_chunk(part: list[int], levels: dict[int, VersionLevels]) -> Iterator[ExportRow]:
+def _export_chunk(
+    part: list[int], keys: dict[int, str], levels: dict[int, VersionLevels]
+) -> Iterator[ExportRow]:
+    """The firms `part` names, in that order: four plain statements. `keys`: each
+    dimension's comparison key by id; `levels`: questionnaire_levels()."""
     rows = {
         values[0]: dict(zip(EXPORT_FIELDS, values[1:], strict=True))
         for values in PopulationFirm.objects.filter(pk__in=part).values_list("pk", *EXPORT_FIELDS)
@@ -270,7 +275,6 @@ def _export_chunk(part: list[int], levels: dict[int, VersionLevels]) -> Iterator
             result_of[result_id] = (assessment_id, kind)
         # By result id, so that PostgreSQL reads the (result, dimension) index rather than
         # joining the whole table of dimension scores once per chunk.
-        keys = dict(Dimension.objects.values_list("pk", "compares_as"))
         for result_id, dimension_id, score in DimensionScore.objects.filter(
             result_id__in=list(result_of)
         ).values_list("result_id", "dimension_id", "score"):
@@ -312,13 +316,16 @@ def export_rows(
 ) -> Iterator[ExportRow]:
     """Every selected firm in order with its latest assessment's questionnaire version,
     dates, status, scores, level (named in `language` as that version names it) and
-    dimension scores (self and validated), read `chunk` firms at a time (five plain
-    statements each, after the ids and the versions' levels): memory stays flat however
-    many firms there are."""
+    dimension scores (self and validated) by comparison key, read `chunk` firms at a time
+    (four plain statements each, after three for the ids, the dimensions' keys and the
+    versions' levels): memory stays flat however many firms there are."""
     ids = list(directory_ids(queryset, filters))
-    levels = questionnaire_levels(language) if ids else {}
+    if not ids:
+        return
+    keys = dict(Dimension.objects.values_list("pk", "compares_as"))
+    levels = questionnaire_levels(language)
     for start in range(0, len(ids), chunk):
-        yield from _export_chunk(ids[start : start + chunk], levels)
+        yield from _export_chunk(ids[start : start + chunk], keys, levels)
 
 
 def firm_assessments(firm: Firm) -> list[Assessment]:

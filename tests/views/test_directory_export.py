@@ -1,15 +1,19 @@
 """Exports of the directory read back with a CSV reader and openpyxl: same values, the
-current filter, formulas neutralised, the BOM first."""
+current filter, formulas neutralised, the BOM first; levels and dimensions by questionnaire
+version (v1 and v2 side by side); a fixed number of statements per chunk of firms."""
 
 import csv
 import io
 
 import pytest
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from diagnosis.models import DimensionScore, PopulationFirm, ScoreResult
+from diagnosis.queries.directory import DirectoryFilters, export_rows
 from diagnosis.queries.results import comparison_columns
 from tests.directory_data import make_directory_firms
 from tests.factories import make_population_firm
@@ -211,3 +215,44 @@ def test_it_names_each_level_as_the_firms_questionnaire_version_does(
         seen.add((version, result.level, same(row[LEVEL_NAME])))
     three = {"zh-hans": ("集成级", "D3 集成互通"), "en": ("Integrated", "D3 Integrated")}[language]
     assert (1, 3, three[0]) in seen and (2, 3, three[1]) in seen
+
+
+# export_rows: the ids, the dimensions' comparison keys and the versions' level names once;
+# the firms, their assessments, results and dimension scores once per chunk.
+PER_EXPORT, PER_CHUNK = 3, 4
+
+
+def test_it_reads_each_chunk_in_a_fixed_number_of_statements(
+    both_versions, django_assert_num_queries
+):
+    """However many firms and chunks, on both versions: no statement per firm."""
+    everyone = PopulationFirm.objects.all()
+    list(export_rows(everyone, DirectoryFilters()))  # the definitions parsed (per process)
+    firms = everyone.count()
+    for chunk in (7, 40, 2000):
+        chunks = -(-firms // chunk)
+        with django_assert_num_queries(PER_EXPORT + PER_CHUNK * chunks):
+            rows = list(export_rows(everyone, DirectoryFilters(), chunk=chunk))
+        assert len(rows) == firms
+        assert {row.values["version"] for row in rows} == {None, 1, 2}
+
+
+def test_it_exports_in_the_same_number_of_statements_at_two_sizes(
+    client, administrator, both_versions
+):
+    """Through the view, CSV and XLSX: the same statements for 80 firms as for 160."""
+    v1, v2 = both_versions
+    client.force_login(administrator)
+
+    def statements(file_format: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("directory_export", args=[file_format]))
+            b"".join(response.streaming_content)
+        return len(queries)
+
+    statements("csv")  # the definitions parsed (per process)
+    small = {file_format: statements(file_format) for file_format in ("csv", "xlsx")}
+    make_directory_firms(40, questionnaire=v1, start=2000, seed=8)
+    make_directory_firms(40, questionnaire=v2, start=3000, seed=9)
+    assert PopulationFirm.objects.count() == 160
+    assert {file_format: statements(file_format) for file_format in ("csv", "xlsx")} == small
