@@ -128,12 +128,11 @@ def test_it_exports_only_an_officers_districts(client, district_officer, firms):
 
 def expected_scores(credit_code: str) -> dict[tuple[str, str], float]:
     """The firm's dimension scores by (comparison key, kind), rounded (make_directory_firms
-    gives a firm one assessment at most)."""
-    entry = PopulationFirm.objects.get(credit_code=credit_code)
+    gives a firm one assessment at most, its credit code the population entry's)."""
     scores = DimensionScore.objects.filter(
-        result__assessment__firm_id=entry.firm_id, score__isnull=False
+        result__assessment__firm__credit_code=credit_code
     ).values_list("dimension__compares_as", "result__kind", "score")
-    return {(key, kind): round(score, 1) for key, kind, score in scores}
+    return {(key, kind): round(score, 1) for key, kind, score in scores if score is not None}
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
@@ -199,9 +198,8 @@ def test_it_names_each_level_as_the_firms_questionnaire_version_does(
     }
     seen = set()
     for row in body:
-        entry = PopulationFirm.objects.get(credit_code=row[0])
         result = (
-            ScoreResult.objects.filter(assessment__firm_id=entry.firm_id)
+            ScoreResult.objects.filter(assessment__firm__credit_code=row[0])
             .select_related("assessment__questionnaire")
             .order_by("-kind")  # validated before self
             .first()
