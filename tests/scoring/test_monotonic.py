@@ -83,10 +83,15 @@ def answers_in_modes(
     return answers
 
 
+# Built once: a new sampled_from per question per example cost a fifth of this
+# file's time (hypothesis validates and labels every new strategy).
+MODE = st.sampled_from(MODES)
+
+
 @st.composite
 def complete_answer_sets(draw: st.DrawFn) -> dict[str, AnswerInput]:
     rng = draw(st.randoms(use_true_random=False))
-    modes = {code: draw(st.sampled_from(MODES)) for code in V1.questions}
+    modes = {code: draw(MODE) for code in V1.questions}
     return answers_in_modes(V1, rng, modes)
 
 
