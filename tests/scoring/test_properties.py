@@ -43,8 +43,9 @@ from diagnosis.scoring.definition import (
 
 LABEL = Text(zh_hans="标签", en="label")
 # Drawing a whole definition with answers takes hypothesis ~4 ms (~10 ms while the
-# strategies were built per draw), scoring it well under one: 50 scenarios per property (half hypothesis' default) halve this file's time, and
-# every run draws new ones (failures are replayed from the example database).
+# strategies were built per draw), scoring it well under one: 50 scenarios per property
+# (half hypothesis' default) halve this file's time, and every run draws new ones
+# (failures are replayed from the example database).
 PROPERTY_SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
