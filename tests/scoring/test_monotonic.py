@@ -16,12 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnosis.answers import clean_answer
-from diagnosis.definitions.loader import BUNDLED_DIR, load_definition
 from diagnosis.scoring import AnswerInput, ScoreCard, question_score, score
 from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
 from tests.answering import sample_value
-
-V1 = load_definition(BUNDLED_DIR / "smart-manufacturing-v1.yaml")
+from tests.scoring.v1_profiles import V1  # the YAML parsed once, shared with the pins
 
 # The OPS answers of an advanced firm (content review §5.3): everything but the MES at level 4.
 ADVANCED_OPS = {
