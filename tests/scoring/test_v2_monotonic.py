@@ -78,13 +78,17 @@ def upper(question: QuestionSpec) -> int:
     return int(min(question.maximum or NUMBER_CAP, NUMBER_CAP))
 
 
+SEEDS = st.integers(0, 2**32 - 1)
+SET_MODES = st.sampled_from(("mixed", *MODES))  # built once, not per example
+
+
 @st.composite
 def complete_answer_sets(draw: st.DrawFn) -> dict[str, AnswerInput]:
     """Every question answered (``answers_in_modes``): all in one mode (the extremes are
     where hidden follow-ups bite) or each in a mode of its own. Modes and values come
     from a seeded generator rather than one draw per question: many times faster."""
-    rng = random.Random(draw(st.integers(0, 2**32 - 1), label="seed"))
-    mode = draw(st.sampled_from(("mixed", *MODES)))
+    rng = random.Random(draw(SEEDS, label="seed"))
+    mode = draw(SET_MODES)
     modes = {code: rng.choice(MODES) if mode == "mixed" else mode for code in ASKED}
     return answers_in_modes(rng, modes)
 
