@@ -104,7 +104,7 @@ class DrawnRandom(random.Random):
     """A Random whose every value is a hypothesis draw, as from ``st.randoms()``: the same
     choices (a float in [0, 1) for ``random``, an index for ``choice``, a float in range for
     ``uniform``), from strategies built once. ``st.randoms()`` builds a strategy per call,
-    which cost two fifths of this file's time (~20 µs a call, ~70 calls an answer set)."""
+    which cost a fifth of this file's time (~20 µs a call, ~70 calls an answer set)."""
 
     def __init__(self, draw: st.DrawFn) -> None:
         super().__init__(0)
