@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .card import ChosenRecommendation, DimensionResult, Priority
-from .conditions import all_hold
 from .model import DefinitionModel, RuleModel
 from .resolution import Resolution
 
@@ -46,7 +45,7 @@ def choose_recommendations(
             continue
         rank = ranks.get(dimension.code)
         for rule in model.rules.get((dimension.code, dimension.level), ()):
-            if rule.when and not rule_applies(rule, resolution):
+            if rule.applies is not None and not rule_applies(rule, resolution):
                 continue
             key = (UNRANKED if rank is None else rank, rule.horizon_rank, rule.order)
             keyed.append((key, chosen(model, rule, dimension.level, rank)))
@@ -59,7 +58,9 @@ def rule_applies(rule: RuleModel, resolution: Resolution | None) -> bool:
     """Return True when the rule's when conditions hold (never without answers)."""
     if resolution is None:
         return False
-    return all_hold(rule.when, resolution.usable, resolution.not_applicable, resolution.profile)
+    if rule.applies is None:
+        return True
+    return rule.applies(resolution.usable, resolution.not_applicable, resolution.profile)
 
 
 def first_per_category(

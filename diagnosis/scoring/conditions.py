@@ -111,6 +111,17 @@ def profile_predicate(condition: Condition) -> Predicate:
     return holds
 
 
+def all_of(predicates: tuple[Predicate, ...]) -> Predicate | None:
+    """Return one predicate holding when every one of predicates holds; None for none
+    (no call at all), the predicate itself for one."""
+    if not predicates:
+        return None
+    if len(predicates) == 1:
+        return predicates[0]
+
+    return lambda usable, na, profile: all(part(usable, na, profile) for part in predicates)
+
+
 def all_hold(
     predicates: tuple[Predicate, ...], usable: dict[str, Any], na: Set[str], profile: Profile
 ) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .card import ChosenRecommendation
-from .conditions import Predicate, compile_condition
+from .conditions import Predicate, all_of, compile_condition
 from .consistency import RuleCheck, rule_check
 from .definition import (
     COMPUTED_TYPES,
@@ -79,6 +79,7 @@ class RuleModel:
     horizon_rank: int
     rule: Recommendation
     when: tuple[Predicate, ...] = ()
+    applies: Predicate | None = None  # all of when, one call (None: no conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,7 @@ def rules_by_band(definition: Definition) -> dict[tuple[str, int], tuple[RuleMod
     for order, rule in enumerate(definition.recommendations):
         horizon = HORIZON_ORDER.get(str(rule.horizon), len(HORIZON_ORDER))
         when = tuple(compile_condition(condition) for condition in rule.when)
-        model = RuleModel(order, horizon, rule, when)
+        model = RuleModel(order, horizon, rule, when, all_of(when))
         for level in dict.fromkeys(rule.levels):
             bands.setdefault((rule.dimension, level), []).append(model)
     return {band: tuple(models) for band, models in bands.items()}

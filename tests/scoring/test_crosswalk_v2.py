@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from diagnosis.definitions.frameworks import load_frameworks
-from diagnosis.definitions.loader import BUNDLED_DIR, load_definition
+from diagnosis.definitions.loader import BUNDLED_DIR
 from diagnosis.scoring import AnswerInput, Profile, score
 from diagnosis.scoring.crosswalk import Crosswalk, crosswalk
 from diagnosis.scoring.definition import QuestionType
+from tests.scoring.v2_profiles import V2  # the YAML parsed once, shared with the profiles
 
-V2 = load_definition(BUNDLED_DIR / "smart-manufacturing-v2.yaml")
 FRAMEWORKS = load_frameworks(BUNDLED_DIR / "frameworks.yaml")
 MACHINERY = Profile(industry=34, size="small")
 CHEMICALS = Profile(industry=26, size="small")

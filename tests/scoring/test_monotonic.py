@@ -7,6 +7,7 @@ honestly rating it low never scores below denying it (issue 12, content review �
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -15,12 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diagnosis.answers import clean_answer
-from diagnosis.definitions.loader import BUNDLED_DIR, load_definition
 from diagnosis.scoring import AnswerInput, ScoreCard, question_score, score
 from diagnosis.scoring.definition import Definition, QuestionSpec, QuestionType
 from tests.answering import sample_value
-
-V1 = load_definition(BUNDLED_DIR / "smart-manufacturing-v1.yaml")
+from tests.scoring.v1_profiles import V1  # the YAML parsed once, shared with the pins
 
 # The OPS answers of an advanced firm (content review §5.3): everything but the MES at level 4.
 ADVANCED_OPS = {
@@ -83,10 +82,53 @@ def answers_in_modes(
     return answers
 
 
+# Built once: a new sampled_from per question per example cost a fifth of this
+# file's time (hypothesis validates and labels every new strategy).
+MODE = st.sampled_from(MODES)
+
+
+UNIT = st.floats(0, 1, exclude_max=True)
+
+
+@functools.cache
+def below(count: int) -> st.SearchStrategy[int]:
+    return st.integers(0, count - 1)
+
+
+@functools.cache
+def between(low: float, high: float) -> st.SearchStrategy[float]:
+    return st.floats(low, high)
+
+
+class DrawnRandom(random.Random):
+    """A Random whose every value is a hypothesis draw, as from ``st.randoms()``: the same
+    choices (a float in [0, 1) for ``random``, an index for ``choice``, a float in range for
+    ``uniform``), from strategies built once. ``st.randoms()`` builds a strategy per call,
+    which cost a fifth of this file's time (~20 µs a call, ~70 calls an answer set)."""
+
+    def __init__(self, draw: st.DrawFn) -> None:
+        super().__init__(0)
+        self._draw = draw
+
+    def random(self) -> float:
+        return self._draw(UNIT)
+
+    def getrandbits(self, k: int) -> int:
+        return self._draw(below(2**k))
+
+    def choice(self, seq: Any) -> Any:
+        if not seq:
+            raise IndexError("Cannot choose from an empty sequence")
+        return seq[self._draw(below(len(seq)))]
+
+    def uniform(self, a: float, b: float) -> float:
+        return self._draw(between(a + 0.0, b + 0.0))  # + 0.0: -0.0 is 0.0, as st.randoms has it
+
+
 @st.composite
 def complete_answer_sets(draw: st.DrawFn) -> dict[str, AnswerInput]:
-    rng = draw(st.randoms(use_true_random=False))
-    modes = {code: draw(st.sampled_from(MODES)) for code in V1.questions}
+    rng = DrawnRandom(draw)
+    modes = {code: draw(MODE) for code in V1.questions}
     return answers_in_modes(V1, rng, modes)
 
 

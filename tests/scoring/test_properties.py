@@ -7,6 +7,7 @@ dimension's score.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import random
 from typing import Any
@@ -41,14 +42,30 @@ from diagnosis.scoring.definition import (
 )
 
 LABEL = Text(zh_hans="标签", en="label")
-# Drawing a whole definition with answers takes hypothesis ~20 ms, scoring it well under
-# one: 50 scenarios per property (half hypothesis' default) halve this file's time, and
-# every run draws new ones (failures are replayed from the example database).
+# Drawing a whole definition with answers takes hypothesis ~4 ms (~10 ms while the
+# strategies were built per draw), scoring it well under one: 50 scenarios per property
+# (half hypothesis' default) halve this file's time, and every run draws new ones
+# (failures are replayed from the example database).
 PROPERTY_SETTINGS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 scores = st.integers(min_value=0, max_value=100)
 weights = st.sampled_from([0.5, 1, 2, 3, 5])
+# Every strategy below is built once (at import, or once per code or option set through
+# functools.cache) and drawn from many times: hypothesis validates and labels each new
+# strategy object on its first draw, and building them per draw took most of this file's
+# time. Each draw makes the same choices as before and turns them into the same scenario.
+SIX_SCORES = st.lists(scores, min_size=6, max_size=6)
+CHOICE_VALUES = st.lists(
+    st.sampled_from(["yes", "partial", "no", "better", "worse"]),
+    min_size=2,
+    max_size=4,
+    unique=True,
+)
+SCORES_FOR = {count: st.lists(scores, min_size=count, max_size=count) for count in (2, 3, 4)}
+ITEM_CODES = st.lists(st.sampled_from("abcde"), min_size=1, max_size=4, unique=True)
+BAND_STARTS = st.sets(st.integers(1, 100), max_size=4)
+HORIZONS = st.sampled_from(list(Horizon))
 
 # ---------------------------------------------------------------- definitions
 
@@ -61,7 +78,7 @@ def options_for(values: list[Any], points: list[int]) -> tuple[OptionSpec, ...]:
 
 @st.composite
 def level_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
-    points = sorted(draw(st.lists(scores, min_size=6, max_size=6)))
+    points = sorted(draw(SIX_SCORES))
     return QuestionSpec(
         code,
         "",
@@ -74,15 +91,8 @@ def level_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
 
 @st.composite
 def choice_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
-    values = draw(
-        st.lists(
-            st.sampled_from(["yes", "partial", "no", "better", "worse"]),
-            min_size=2,
-            max_size=4,
-            unique=True,
-        )
-    )
-    points = draw(st.lists(scores, min_size=len(values), max_size=len(values)))
+    values = draw(CHOICE_VALUES)
+    points = draw(SCORES_FOR[len(values)])
     return QuestionSpec(
         code, "", QuestionType.CHOICE, draw(weights), LABEL, options=options_for(values, points)
     )
@@ -90,14 +100,14 @@ def choice_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
 
 @st.composite
 def checklist_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
-    codes = draw(st.lists(st.sampled_from("abcde"), min_size=1, max_size=4, unique=True))
+    codes = draw(ITEM_CODES)
     items = tuple(ChecklistItem(item, draw(weights), LABEL) for item in codes)
     return QuestionSpec(code, "", QuestionType.CHECKLIST, draw(weights), LABEL, items=items)
 
 
 @st.composite
 def kpi_questions(draw: st.DrawFn, code: str) -> QuestionSpec:
-    starts = [0, *sorted(draw(st.sets(st.integers(1, 100), max_size=4)))]
+    starts = [0, *sorted(draw(BAND_STARTS))]
     bands = tuple(KpiBand(start, draw(scores)) for start in starts)
     return QuestionSpec(
         code, "", QuestionType.KPI, draw(weights), LABEL, minimum=0, maximum=100, bands=bands
@@ -117,59 +127,98 @@ QUESTION_KINDS = [
 ]
 
 
+@functools.cache
+def question_shapes(code: str) -> st.SearchStrategy[QuestionSpec]:
+    """A question of any kind with this code."""
+    shapes = {kind: kind(code) for kind in QUESTION_KINDS}
+    return st.sampled_from(QUESTION_KINDS).flatmap(lambda kind: shapes[kind])
+
+
+@functools.cache
+def one_of_codes(codes: tuple[str, ...]) -> st.SearchStrategy[str]:
+    return st.sampled_from(codes)
+
+
+@functools.cache
+def some_of_values(values: tuple[Any, ...]) -> st.SearchStrategy[list[Any]]:
+    return st.lists(st.sampled_from(list(values)), min_size=1, unique=True)
+
+
+def trigger_options(earlier: list[QuestionSpec]) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The code and option values of each earlier question that can be a trigger."""
+    return tuple(
+        (q.code, tuple(o.value for o in q.options))
+        for q in earlier
+        if q.type in (QuestionType.LEVEL, QuestionType.CHOICE)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
 @st.composite
 def questions(
-    draw: st.DrawFn, code: str, dimension: str, earlier: list[QuestionSpec]
+    draw: st.DrawFn, code: str, dimension: str, triggers: tuple[tuple[str, tuple[Any, ...]], ...]
 ) -> QuestionSpec:
-    question = draw(st.sampled_from(QUESTION_KINDS).flatmap(lambda kind: kind(code)))
-    triggers = [q for q in earlier if q.type in (QuestionType.LEVEL, QuestionType.CHOICE)]
+    """A question after the triggers (``trigger_options``) it may depend on."""
+    question = draw(question_shapes(code))
+    options = dict(triggers)
     depends_on = None
     if bool(triggers) and draw(st.booleans()):
-        trigger = draw(st.sampled_from(triggers))
-        values = draw(
-            st.lists(st.sampled_from([o.value for o in trigger.options]), min_size=1, unique=True)
-        )
-        depends_on = Dependency(trigger.code, tuple(values))
+        trigger = draw(one_of_codes(tuple(options)))
+        values = draw(some_of_values(options[trigger]))
+        depends_on = Dependency(trigger, tuple(values))
     return dataclasses.replace(
         question, dimension=dimension, allow_na=draw(st.booleans()), depends_on=depends_on
     )
 
 
+@functools.cache
 @st.composite
 def dimensions(draw: st.DrawFn, code: str) -> DimensionSpec:
     held: list[QuestionSpec] = []
     for index in range(draw(st.integers(1, 5))):
-        held.append(draw(questions(f"{code}-{index:02d}", code, held)))
+        held.append(draw(questions(f"{code}-{index:02d}", code, trigger_options(held))))
     return DimensionSpec(code, draw(weights), draw(st.booleans()), LABEL, LABEL, tuple(held))
 
 
+@functools.cache
+def gate_lists(
+    dimension_codes: tuple[str, ...], question_codes: tuple[str, ...]
+) -> st.SearchStrategy[list[Gate]]:
+    """Up to two floors on the dimensions or questions with these codes."""
+    gates = st.one_of(
+        st.builds(Gate, min_score=scores, dimension=st.sampled_from(list(dimension_codes))),
+        st.builds(Gate, min_score=scores, question=st.sampled_from(list(question_codes))),
+    )
+    return st.lists(gates, max_size=2)
+
+
+@functools.cache
 @st.composite
-def levels(draw: st.DrawFn, held: list[DimensionSpec]) -> tuple[Level, ...]:
+def levels(
+    draw: st.DrawFn, dimension_codes: tuple[str, ...], question_codes: tuple[str, ...]
+) -> tuple[Level, ...]:
     count = draw(st.integers(2, 5))
     min_scores = [
         0,
         *sorted(draw(st.sets(st.integers(1, 95), min_size=count - 1, max_size=count - 1))),
     ]
     floors = sorted(draw(st.lists(st.integers(0, 80), min_size=count, max_size=count)))
-    codes = [q.code for d in held for q in d.questions]
-    gates = st.one_of(
-        st.builds(Gate, min_score=scores, dimension=st.sampled_from([d.code for d in held])),
-        st.builds(Gate, min_score=scores, question=st.sampled_from(codes)),
-    )
+    gates = gate_lists(dimension_codes, question_codes)
     return tuple(
-        Level(number, LABEL, LABEL, min_score, floor, tuple(draw(st.lists(gates, max_size=2))))
+        Level(number, LABEL, LABEL, min_score, floor, tuple(draw(gates)))
         for number, (min_score, floor) in enumerate(zip(min_scores, floors, strict=True), 1)
     )
 
 
+@functools.cache
 @st.composite
 def definitions(draw: st.DrawFn) -> Definition:
     held = [draw(dimensions(f"D{index}")) for index in range(draw(st.integers(1, 4)))]
-    levels_ = draw(levels(held))
+    levels_ = draw(
+        levels(tuple(d.code for d in held), tuple(q.code for d in held for q in d.questions))
+    )
     recommendations = tuple(
-        Recommendation(
-            d.code, (level.number,), draw(st.sampled_from(list(Horizon))), Effort.LOW, LABEL, LABEL
-        )
+        Recommendation(d.code, (level.number,), draw(HORIZONS), Effort.LOW, LABEL, LABEL)
         for d in held
         for level in levels_
     )
@@ -181,12 +230,26 @@ def definitions(draw: st.DrawFn) -> Definition:
 
 def valid_values(question: QuestionSpec) -> st.SearchStrategy[Any]:
     if question.type in (QuestionType.LEVEL, QuestionType.CHOICE):
-        return st.sampled_from([option.value for option in question.options])
+        return one_of_values(tuple(option.value for option in question.options))
     if question.type == QuestionType.CHECKLIST:
-        return st.lists(st.sampled_from([item.code for item in question.items]), unique=True)
+        return ticked_items(tuple(item.code for item in question.items))
     if question.type == QuestionType.KPI:
-        return st.floats(min_value=0, max_value=100) | st.integers(0, 100)
-    return st.text(min_size=1)
+        return KPI_VALUES
+    return TEXT_VALUES
+
+
+@functools.cache
+def one_of_values(values: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(list(values))
+
+
+@functools.cache
+def ticked_items(codes: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(list(codes)), unique=True)
+
+
+KPI_VALUES = st.floats(min_value=0, max_value=100) | st.integers(0, 100)
+TEXT_VALUES = st.text(min_size=1)
 
 
 junk = st.one_of(
@@ -201,18 +264,25 @@ junk = st.one_of(
 )
 
 
+ANSWER_KINDS = st.sampled_from(["missing", "na", "valid", "valid", "valid", "junk"])
+
+
+@functools.cache
 @st.composite
-def answer_inputs(draw: st.DrawFn, question: QuestionSpec) -> AnswerInput | None:
-    kind = draw(st.sampled_from(["missing", "na", "valid", "valid", "valid", "junk"]))
+def answer_inputs(draw: st.DrawFn, code: str, valid: st.SearchStrategy[Any]) -> AnswerInput | None:
+    """An answer to question code: missing, n/a, junk or a valid value (drawn from valid)."""
+    kind = draw(ANSWER_KINDS)
     if kind == "missing":
         return None
-    value = draw(junk if kind == "junk" else valid_values(question))
-    return AnswerInput(question.code, value, kind == "na", draw(st.booleans()), draw(st.booleans()))
+    value = draw(junk if kind == "junk" else valid)
+    return AnswerInput(code, value, kind == "na", draw(st.booleans()), draw(st.booleans()))
 
 
 @st.composite
 def answer_sets(draw: st.DrawFn, definition: Definition) -> dict[str, AnswerInput]:
-    given = {code: draw(answer_inputs(q)) for code, q in definition.questions.items()}
+    given = {
+        code: draw(answer_inputs(code, valid_values(q))) for code, q in definition.questions.items()
+    }
     return {code: answer for code, answer in given.items() if answer is not None}
 
 
@@ -314,7 +384,7 @@ def test_it_keeps_gaps_and_shares_in_range(scenario):
 @PROPERTY_SETTINGS
 @given(st.data())
 def test_it_keeps_every_question_score_between_0_and_100(data):
-    question = data.draw(st.sampled_from(QUESTION_KINDS).flatmap(lambda kind: kind("Q")))
+    question = data.draw(question_shapes("Q"))
     value = data.draw(valid_values(question) | junk)
     points = question_score(question, value)
     assert points is None or 0 <= points <= 100

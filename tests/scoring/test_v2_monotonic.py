@@ -63,6 +63,9 @@ def exists_for(profile: Profile) -> set[str]:
     return {q.code for q in model.questions if not q.show_when or shown_for(q, profile)}
 
 
+EXISTING = {profile: exists_for(profile) for profile in PROFILES}
+
+
 STEPPABLE = [
     question
     for question in V2.questions.values()
@@ -75,13 +78,17 @@ def upper(question: QuestionSpec) -> int:
     return int(min(question.maximum or NUMBER_CAP, NUMBER_CAP))
 
 
+SEEDS = st.integers(0, 2**32 - 1)
+SET_MODES = st.sampled_from(("mixed", *MODES))  # built once, not per example
+
+
 @st.composite
 def complete_answer_sets(draw: st.DrawFn) -> dict[str, AnswerInput]:
     """Every question answered (``answers_in_modes``): all in one mode (the extremes are
     where hidden follow-ups bite) or each in a mode of its own. Modes and values come
     from a seeded generator rather than one draw per question: many times faster."""
-    rng = random.Random(draw(st.integers(0, 2**32 - 1), label="seed"))
-    mode = draw(st.sampled_from(("mixed", *MODES)))
+    rng = random.Random(draw(SEEDS, label="seed"))
+    mode = draw(SET_MODES)
     modes = {code: rng.choice(MODES) if mode == "mixed" else mode for code in ASKED}
     return answers_in_modes(rng, modes)
 
@@ -167,6 +174,14 @@ def check_one_step(
         assert now_dimension >= was_dimension, counterexample
 
 
+# The questions drawn from, per profile, and their strategies: built once. Built per
+# example (and exists_for per candidate), they took a third of this file's time, most
+# of it hypothesis hashing every QuestionSpec to label each new sampled_from.
+CANDIDATES = {
+    profile: st.sampled_from([q for q in STEPPABLE if q.code in EXISTING[profile]])
+    for profile in PROFILES
+}
+
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FOCUSED = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -176,8 +191,7 @@ FOCUSED = settings(max_examples=60, deadline=None, suppress_health_check=[Health
 @given(answers=complete_answer_sets(), data=st.data(), rng=st.randoms(use_true_random=False))
 def test_it_never_scores_a_one_step_better_answer_lower(profile, answers, data, rng):
     """Any answer one step better never lowers its dimension's score, the index or the level."""
-    candidates = [q for q in STEPPABLE if q.code in exists_for(profile)]
-    question = data.draw(st.sampled_from(candidates), label="question")
+    question = data.draw(CANDIDATES[profile], label="question")
     check_one_step(answers, question, profile, rng)
 
 
@@ -192,6 +206,10 @@ def test_it_never_scores_a_one_step_better_trigger_lower(profile, trigger, answe
 
 
 DIRECTED = sorted(code for code, direction in DIRECTIONS.items() if direction)
+DIRECTED_CODES = {
+    profile: st.sampled_from([code for code in DIRECTED if code in EXISTING[profile]])
+    for profile in PROFILES
+}
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=PROFILE_IDS)
@@ -203,8 +221,7 @@ DIRECTED = sorted(code for code, direction in DIRECTIONS.items() if direction)
 )
 def test_it_never_scores_a_better_figure_lower(profile, answers, data, rng):
     """The same for the number questions with a direction, drawn more often."""
-    codes = [code for code in DIRECTED if code in exists_for(profile)]
-    code = data.draw(st.sampled_from(codes), label="number")
+    code = data.draw(DIRECTED_CODES[profile], label="number")
     check_one_step(answers, V2.questions[code], profile, rng)
 
 
