@@ -47,23 +47,30 @@ def test_it_keeps_the_focus_so_arrow_keys_move_on_within_a_radio_group(
     assert Answer.objects.get(assessment=assessment, question__code="STR-01").value == 2
 
 
+SETTLE_MS = 1500
+
+
 def test_it_saves_a_key_pressed_while_the_answered_card_is_still_settling(
     open_page: OpenPage, assessment: Assessment, respondent: User
 ):
     """htmx hooks a swapped-in card up only after its settle delay; a change in between
-    must not be lost. The delay is stretched so the test does not depend on timing."""
+    must not be lost. The delay is stretched so the test does not depend on timing, and
+    the page's clock is moved past it so the test does not wait it out."""
     page = open_page(respondent)
+    page.clock.install()  # time flows as usual, until moved on below
     page.goto(section_url(assessment, "STR"))
-    page.evaluate("htmx.config.defaultSettleDelay = 1500")
+    page.evaluate(f"htmx.config.defaultSettleDelay = {SETTLE_MS}")
     card = page.get_by_test_id("question-STR-01")
     saved_by_server(page, "STR-01", lambda: card.locator("label:has(input[value='1'])").click())
     assert focused(page) == ["q-STR-01-value", "1"]
 
     with page.expect_response(is_autosave_of("STR-01")) as saving:
         page.keyboard.press("ArrowDown")  # within the settle delay of the swapped card
+        page.clock.fast_forward(SETTLE_MS)  # the delay ends: the card is hooked up now
     assert saving.value.ok
     expect(card.locator("input[type=radio][value='2']")).to_be_checked()
     expect(page.locator("#q-STR-01 .answer-status")).not_to_have_class("is-error")
+    page.clock.fast_forward(SETTLE_MS)  # the answer's own settle delay
     page.wait_for_function(
         "() => !document.querySelector('#q-STR-01').classList.contains('htmx-request')"
     )

@@ -1,5 +1,6 @@
 """No page and no htmx swap breaks the strict Content-Security-Policy (no inline style)."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -96,9 +97,12 @@ def test_it_breaks_no_rule_while_answering(
 
     # A save refused once, retried by the page.
     page.route("**/answers/STR-03/", refusing_once())
-    choose = page.get_by_test_id("question-STR-03").locator("label:has(input[value='yes'])")
-    choose.click()
-    expect(page.get_by_test_id("question-STR-03").get_by_test_id("saved")).to_be_visible()
+    card = page.get_by_test_id("question-STR-03")
+    with page.expect_response(is_autosave_of("STR-03")):
+        card.locator("label:has(input[value='yes'])").click()
+    expect(card).to_have_class(re.compile(r"\bis-pending\b"))  # its retry is scheduled
+    page.clock.fast_forward(1_200)  # past the retry's delay (1 s, plus jitter)
+    expect(card.get_by_test_id("saved")).to_be_visible()
 
     # A colleague's change, brought in by the page's poll.
     question = assessment.questionnaire.definition.questions["STR-05"]

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, Request, Route, expect
 
 from diagnosis.answers import clean_answer
 from diagnosis.models import Answer, Assessment, AuditEntry, DimensionGoal, User
@@ -45,10 +45,49 @@ def expect_saved(page: Page, *codes: str) -> None:
         expect(card).not_to_have_class(re.compile(r"\bis-pending\b"))
 
 
+# app.js retries after 1 s, doubling, no sooner than Retry-After (1 s here), plus up to 20 %
+# of jitter. The tests that wait for retries install the page's clock (time flows as usual)
+# and move it past these delays instead of waiting them out. A retry the move makes due
+# goes out at once: it must come within PROMPTLY_MS, sooner than the page's colleague poll
+# (every 15 s), whose success would send every waiting save too.
+FIRST_RETRY_MS = 1_200
+SECOND_RETRY_MS = 2_400
+PROMPTLY_MS = 5_000
+
+
+def open_section(page: Page, assessment: Assessment, dimension: str) -> None:
+    page.clock.install()
+    page.goto(section_url(assessment, dimension))
+
+
+def no_save_on_its_way(page: Page) -> None:
+    """Wait until no card has a save on its way: every failed one has its retry scheduled."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def is_save(request: Request) -> bool:
+    return "/answers/" in request.url or request.url.endswith("/goal/")
+
+
 def a_later_try_of(page: Page, code: str) -> None:
-    """Wait for the page to send the save of `code` again, by itself."""
-    with page.expect_request(lambda request: request.url.endswith(f"/answers/{code}/")):
-        pass
+    """Wait for the page to send the save of `code` again, by itself: its first retry, once
+    the page's clock is past the first delay."""
+    no_save_on_its_way(page)
+    expect(page.get_by_test_id(f"question-{code}")).to_have_class(re.compile(r"\bis-pending\b"))
+    with page.expect_request(
+        lambda request: request.url.endswith(f"/answers/{code}/"), timeout=PROMPTLY_MS
+    ):
+        page.clock.fast_forward(FIRST_RETRY_MS)
+
+
+def the_next_tries(page: Page) -> None:
+    """Wait for the page's next retries, by themselves, once its clock is past the second
+    delay. A retry that was on its way when the failure ended may have got through already,
+    and then sent every waiting save at once: then no save is left waiting."""
+    no_save_on_its_way(page)
+    if page.locator(".is-pending").count():
+        with page.expect_request(is_save, timeout=PROMPTLY_MS):
+            page.clock.fast_forward(SECOND_RETRY_MS)
 
 
 def refuse_with_503(route: Route) -> None:
@@ -66,7 +105,7 @@ def test_it_keeps_every_answer_given_while_saves_fail_and_saves_them_all_afterwa
     open_page: OpenPage, assessment: Assessment, respondent: User, failure
 ):
     page = open_page(respondent)
-    page.goto(section_url(assessment, "STR"))
+    open_section(page, assessment, "STR")
     page.route("**/answers/*/", failure)
     page.route("**/goal/", failure)
     questions = assessment.questionnaire.definition.questions
@@ -94,6 +133,7 @@ def test_it_keeps_every_answer_given_while_saves_fail_and_saves_them_all_afterwa
 
     page.unroute("**/answers/*/")
     page.unroute("**/goal/")
+    the_next_tries(page)
     expect_saved(page, "STR-01", "STR-02", "STR-03", "STR-04", "STR-06", "STR-07")
     expect(page.locator("#goal-STR .text-success")).to_be_visible()
     restored = banner.get_attribute("data-restored-text")
@@ -148,7 +188,7 @@ def test_a_retried_save_carries_the_revision_its_author_saw(
         entries=[AnswerEntry(code="STR-01", value=clean_answer(question, "2"))],
     )
     page = open_page(respondent)
-    page.goto(section_url(assessment, "STR"))
+    open_section(page, assessment, "STR")
     answers_save(
         assessment=assessment,
         user=colleague,
@@ -158,6 +198,7 @@ def test_a_retried_save_carries_the_revision_its_author_saw(
     choose(page, "STR-01", "4")
     a_later_try_of(page, "STR-01")
     page.unroute("**/answers/STR-01/")
+    the_next_tries(page)
 
     card = page.get_by_test_id("question-STR-01")
     expect(card.get_by_test_id("overwrite")).to_contain_text(str(colleague))
@@ -172,7 +213,7 @@ def test_it_rides_out_a_real_database_outage(
 ):
     settings.OUTAGE_RETRY_AFTER_SECONDS = 1
     page = open_page(respondent)
-    page.goto(section_url(assessment, "EQP"))
+    open_section(page, assessment, "EQP")
     statuses: list[int] = []
     page.on(
         "response",
@@ -199,6 +240,7 @@ def test_it_rides_out_a_real_database_outage(
     assert refused.value.headers["retry-after"] == "1"
     assert (reload.status, reload.headers["retry-after"]) == (503, "1")
     assert "本页暂时无法显示" in reload.text()
+    the_next_tries(page)
     expect_saved(page, "EQP-01", "EQP-02", "EQP-06")
     restored = banner.get_attribute("data-restored-text")
     assert restored is not None
