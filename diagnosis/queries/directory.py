@@ -116,34 +116,36 @@ def directory_queryset(
 def level_names() -> dict[tuple[int, int], str]:
     """Each level of each published questionnaire version by (version, number), named in
     the active language ("D3 集成互通" in v2, "集成级" in v1), newest version first. One
-    small query; the definitions are cached per process."""
-    language = get_language() or "zh-hans"
-    names = {}
-    published = QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
-    for version in published.defer("snapshot").order_by("-version", "code"):
-        for level in version.definition.levels:
-            names[version.version, level.number] = level.name.get(language)
-    return names
+    small query (questionnaire_levels)."""
+    return {
+        (levels.version, number): name
+        for levels in questionnaire_levels().values()
+        if levels.published
+        for number, name in levels.names.items()
+    }
 
 
 @dataclass(frozen=True)
 class VersionLevels:
     version: int
+    published: bool
     names: dict[int, str]  # level number → its name in the version
 
 
 def questionnaire_levels(language: str | None = None) -> dict[int, VersionLevels]:
     """Every questionnaire version firms can have answered (published or retired, not a
-    draft) by id: its version number and its levels' names in `language` (else the active
-    one). One small query; the definitions are cached per process."""
+    draft) by id, newest version first: its version number, whether it is published and its
+    levels' names in `language` (else the active one). One small query; the definitions are
+    cached per process."""
     language = language or get_language() or "zh-hans"
     versions = QuestionnaireVersion.objects.exclude(status=QuestionnaireVersion.Status.DRAFT)
     return {
         version.pk: VersionLevels(
             version.version,
+            version.status == QuestionnaireVersion.Status.PUBLISHED,
             {level.number: level.name.get(language) for level in version.definition.levels},
         )
-        for version in versions.defer("snapshot")
+        for version in versions.defer("snapshot").order_by("-version", "code")
     }
 
 

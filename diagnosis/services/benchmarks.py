@@ -300,13 +300,19 @@ def _at(ordered: Sequence[float], fraction: float) -> float:
     return value
 
 
+def refresh_programme_figures() -> RefreshOutcome:
+    """Refresh the programme's result figures, then the peer benchmarks (idempotent: both
+    are recomputed from the stored scores). Never raises: a failure of either is logged and
+    recorded; the benchmarks' outcome is returned."""
+    refresh_result_figures()
+    return refresh_benchmarks()
+
+
 @task
 def benchmark_refresh_task() -> int:
-    """Refresh the benchmarks and the programme's result figures (idempotent: both are
-    recomputed from the stored scores); raises when the benchmark refresh failed, so the
-    backend records the failure (a failed figures refresh is logged and recorded)."""
-    refresh_result_figures()
-    outcome = refresh_benchmarks()
+    """refresh_programme_figures() as a task; raises when the benchmark refresh failed, so
+    the backend records the failure (a failed figures refresh is logged and recorded)."""
+    outcome = refresh_programme_figures()
     if not outcome.succeeded:
         raise BenchmarkRefreshFailed(outcome.error)
     return outcome.cells

@@ -30,9 +30,8 @@ from diagnosis.services.assessments import (
     assessment_submit,
     goal_save,
 )
-from diagnosis.services.benchmarks import benchmark_refreshes_held, refresh_benchmarks
+from diagnosis.services.benchmarks import benchmark_refreshes_held, refresh_programme_figures
 from diagnosis.services.questionnaires import current_questionnaire
-from diagnosis.services.result_figures import refresh_result_figures
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed on purpose: demo accounts only
 DEMO_FIRM_CODE = "91310115MA1K4ABC2" + credit_code_check_character("91310115MA1K4ABC2")
@@ -66,8 +65,7 @@ class Command(BaseCommand):
         # before the server starts.
         with benchmark_refreshes_held():
             self._seed()
-        refresh_result_figures()  # the results page shows the seeded city at once
-        refresh_benchmarks()
+        refresh_programme_figures()  # the results page shows the seeded city at once
         self._print_logins()
 
     @transaction.atomic
