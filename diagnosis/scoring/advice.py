@@ -45,7 +45,7 @@ def choose_recommendations(
             continue
         rank = ranks.get(dimension.code)
         for rule in model.rules.get((dimension.code, dimension.level), ()):
-            if rule.applies is not None and not rule_applies(rule, resolution):
+            if not rule_applies(rule, resolution):
                 continue
             key = (UNRANKED if rank is None else rank, rule.horizon_rank, rule.order)
             keyed.append((key, chosen(model, rule, dimension.level, rank)))
@@ -55,11 +55,12 @@ def choose_recommendations(
 
 
 def rule_applies(rule: RuleModel, resolution: Resolution | None) -> bool:
-    """Return True when the rule's when conditions hold (never without answers)."""
-    if resolution is None:
-        return False
+    """Return True when the rule has no when conditions, or they hold (never without
+    answers)."""
     if rule.applies is None:
         return True
+    if resolution is None:
+        return False
     return rule.applies(resolution.usable, resolution.not_applicable, resolution.profile)
 
 

@@ -78,8 +78,7 @@ class RuleModel:
     order: int
     horizon_rank: int
     rule: Recommendation
-    when: tuple[Predicate, ...] = ()
-    applies: Predicate | None = None  # all of when, one call (None: no conditions)
+    applies: Predicate | None = None  # all of the rule's when, one call (None: no conditions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +212,8 @@ def rules_by_band(definition: Definition) -> dict[tuple[str, int], tuple[RuleMod
     bands: dict[tuple[str, int], list[RuleModel]] = {}
     for order, rule in enumerate(definition.recommendations):
         horizon = HORIZON_ORDER.get(str(rule.horizon), len(HORIZON_ORDER))
-        when = tuple(compile_condition(condition) for condition in rule.when)
-        model = RuleModel(order, horizon, rule, when, all_of(when))
+        applies = all_of(tuple(compile_condition(condition) for condition in rule.when))
+        model = RuleModel(order, horizon, rule, applies)
         for level in dict.fromkeys(rule.levels):
             bands.setdefault((rule.dimension, level), []).append(model)
     return {band: tuple(models) for band, models in bands.items()}
